@@ -5,7 +5,7 @@ set -euo pipefail
 
 PKGS=(
   # build: Debian's DPDK 22.11 and the C toolchain for cgo
-  libdpdk-dev dpdk pkg-config gcc make libpcap-dev
+  libdpdk-dev dpdk dpdk-dev pkg-config gcc make libpcap-dev
   # tests and lab: namespaces, captures, real SIP and RTSP peers
   iproute2 tcpdump tshark tcpreplay sip-tester python3-scapy
   ffmpeg gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
