@@ -11,6 +11,9 @@ type Counters struct {
 	// MediaDropped counts messages that announced more than MaxMedia
 	// endpoints (the extra ones were not reported).
 	MediaDropped uint64
+	// BadBody counts messages parsed with an unreadable SDP body (they are
+	// also counted in Parsed).
+	BadBody uint64
 }
 
 // TotalFailed returns Σ Failed.
@@ -29,6 +32,7 @@ type CounterSet struct {
 	parsed       atomic.Uint64
 	failed       [NumReasons]atomic.Uint64
 	mediaDropped atomic.Uint64
+	badBody      atomic.Uint64
 }
 
 // Done counts the outcome of one Inspect call: a success when err is nil,
@@ -42,6 +46,9 @@ func (c *CounterSet) Done(r *Result, err error) error {
 	if r != nil && r.MediaDropped {
 		c.mediaDropped.Add(1)
 	}
+	if r != nil && r.BadBody {
+		c.badBody.Add(1)
+	}
 	return nil
 }
 
@@ -53,5 +60,6 @@ func (c *CounterSet) Snapshot() Counters {
 		s.Failed[i] = c.failed[i].Load()
 	}
 	s.MediaDropped = c.mediaDropped.Load()
+	s.BadBody = c.badBody.Load()
 	return s
 }

@@ -112,6 +112,9 @@ type Result struct {
 	Timeout    uint32 // RTSP Session ;timeout= seconds (0: not given)
 	Length     int    // bytes of the payload that the message occupies (head + body)
 	HasSDP     bool   // an SDP body was found and parsed
+	// BadBody: the message parsed but its SDP body did not (its media are
+	// unknown); the message itself is still valid for session tracking.
+	BadBody bool
 	// Media are the announced endpoints; the first NMedia are valid.
 	Media        [MaxMedia]Media
 	NMedia       int
@@ -124,7 +127,7 @@ func (r *Result) Reset() {
 	r.Proto, r.Kind, r.Method, r.MethodName, r.Status = ProtoUnknown, Request, MethodUnknown, nil, 0
 	r.CSeq, r.CSeqMethod, r.Key, r.KeyKind, r.Event = 0, MethodUnknown, nil, KeyNone, EventNone
 	r.FromTag, r.ToTag, r.Branch, r.Timeout, r.Length = nil, nil, nil, 0, 0
-	r.HasSDP, r.NMedia, r.MediaDropped = false, 0, false
+	r.HasSDP, r.BadBody, r.NMedia, r.MediaDropped = false, false, 0, false
 }
 
 // AddMedia appends a zeroed endpoint and returns it, or nil (setting

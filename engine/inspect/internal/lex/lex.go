@@ -109,3 +109,46 @@ func Token(b []byte) (tok, rest []byte) {
 	}
 	return tok, b[i:]
 }
+
+// IsLWS reports whether c is white space inside a possibly folded header
+// value: SP, HTAB, CR or LF.
+func IsLWS(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+// TrimLWS removes leading and trailing SP, HTAB, CR and LF: it cleans a
+// header value that spans folded lines.
+func TrimLWS(b []byte) []byte {
+	i, j := 0, len(b)
+	for i < j && IsLWS(b[i]) {
+		i++
+	}
+	for j > i && IsLWS(b[j-1]) {
+		j--
+	}
+	return b[i:j]
+}
+
+// IsToken reports whether c is an RFC 3261 token character.
+func IsToken(c byte) bool {
+	switch {
+	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		return true
+	}
+	switch c {
+	case '-', '.', '!', '%', '*', '_', '+', '`', '\'', '~':
+		return true
+	}
+	return false
+}
+
+// AllToken reports whether b is a non-empty run of token characters.
+func AllToken(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	for _, c := range b {
+		if !IsToken(c) {
+			return false
+		}
+	}
+	return true
+}
