@@ -1,0 +1,106 @@
+package dataplane
+
+/*
+#include "dp.h"
+*/
+import "C"
+
+import "unsafe"
+
+// DropReasons are the names of the drop counters, in C enum order (read
+// from the C table, the single source of truth).
+var DropReasons = func() []string {
+	n := int(C.DP_DROP__COUNT)
+	names := make([]string, n)
+	for i := range names {
+		names[i] = C.GoString(C.dp_drop_name(C.int(i)))
+	}
+	return names
+}()
+
+// Counters are one worker's (or the sum of all workers') counters.
+// Invariants: RX = FwdHit + FwdNew + FwdStateless + Σ Drops - Drops[tx_full];
+// TX + Drops[tx_full] = FwdHit + FwdNew + FwdStateless.
+type Counters struct {
+	RX              uint64            `json:"rx"`
+	TX              uint64            `json:"tx"`
+	FwdHit          uint64            `json:"fwd_hit"`
+	FwdNew          uint64            `json:"fwd_new"`
+	FwdStateless    uint64            `json:"fwd_stateless"`
+	FlowsCreated    uint64            `json:"flows_created"`
+	FlowsExpired    uint64            `json:"flows_expired"`
+	FlowsInactive   uint64            `json:"flows_inactive"`
+	FlowsRebalanced uint64            `json:"flows_rebalanced"`
+	FlowsLive       uint64            `json:"flows_live"`
+	TableFull       uint64            `json:"table_full"`
+	PollsEmpty      uint64            `json:"polls_empty"`
+	PollsBusy       uint64            `json:"polls_busy"`
+	CyclesBusy      uint64            `json:"cycles_busy"`
+	CyclesTotal     uint64            `json:"cycles_total"`
+	Drops           map[string]uint64 `json:"drops"`
+}
+
+// DropTotal is the sum of every drop counter.
+func (c *Counters) DropTotal() uint64 {
+	var t uint64
+	for _, v := range c.Drops {
+		t += v
+	}
+	return t
+}
+
+// BusyFraction is the share of cycles spent in polls that received packets.
+func (c *Counters) BusyFraction() float64 {
+	if c.CyclesTotal == 0 {
+		return 0
+	}
+	return float64(c.CyclesBusy) / float64(c.CyclesTotal)
+}
+
+func (c *Counters) add(w *C.struct_dp_counters) {
+	c.RX += uint64(w.rx)
+	c.TX += uint64(w.tx)
+	c.FwdHit += uint64(w.fwd_hit)
+	c.FwdNew += uint64(w.fwd_new)
+	c.FwdStateless += uint64(w.fwd_stateless)
+	c.FlowsCreated += uint64(w.flows_created)
+	c.FlowsExpired += uint64(w.flows_expired)
+	c.FlowsInactive += uint64(w.flows_inactive)
+	c.FlowsRebalanced += uint64(w.flows_rebalanced)
+	c.FlowsLive += uint64(w.flows_created) - uint64(w.flows_expired)
+	c.TableFull += uint64(w.table_full)
+	c.PollsEmpty += uint64(w.polls_empty)
+	c.PollsBusy += uint64(w.polls_busy)
+	c.CyclesBusy += uint64(w.cycles_busy)
+	c.CyclesTotal += uint64(w.cycles_total)
+	if c.Drops == nil {
+		c.Drops = make(map[string]uint64, len(DropReasons))
+	}
+	drops := unsafe.Slice(&w.drop[0], len(DropReasons))
+	for i, name := range DropReasons {
+		c.Drops[name] += uint64(drops[i])
+	}
+}
+
+// Workers returns each worker's counters, read by field access while the
+// workers run (each 64-bit field is read atomically on the platforms DPDK
+// supports; the set is not a snapshot).
+func (d *Dataplane) Workers() []Counters {
+	out := make([]Counters, len(d.workers))
+	for i, w := range d.workers {
+		out[i].add(&w.cnt)
+	}
+	return out
+}
+
+// Totals returns the sum of every worker's counters.
+func (d *Dataplane) Totals() Counters {
+	var t Counters
+	for _, w := range d.workers {
+		t.add(&w.cnt)
+	}
+	if t.Drops == nil {
+		t.Drops = map[string]uint64{}
+	}
+	return t
+}

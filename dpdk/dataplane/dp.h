@@ -1,0 +1,183 @@
+/*
+ * dp.h — SARA data plane: structures shared by the C worker loop and Go.
+ *
+ * Threads: one C loop (dp_worker_run) per worker lcore. Each worker owns
+ * its flow tables (single writer, no locks) and its counters. Go writes
+ * struct dp_conf before launch and never after; it publishes struct
+ * dp_policy by an atomic pointer swap (dp_shared.policy) and reads counters
+ * by field access. Layout assumptions are checked with static_assert.
+ */
+#ifndef SARA_DP_H
+#define SARA_DP_H
+
+#include <assert.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_ether.h>
+#include <rte_hash.h>
+
+#define DP_MAX_PORTS 8
+#define DP_MAX_VIPS 64
+#define DP_MAX_SERVERS 1024
+#define DP_MAX_SLOTS 4096
+#define DP_BURST_MAX 64
+
+/* Why a frame was not forwarded. Names are in dp_drop_names (dp_worker.c). */
+enum dp_drop {
+	DP_DROP_RUNT,        /* shorter than an Ethernet (+802.1Q) header */
+	DP_DROP_ETHERTYPE,   /* neither IPv4 nor IPv6 */
+	DP_DROP_L3_TRUNC,    /* IP header cut short */
+	DP_DROP_BAD_VERSION, /* IP version does not match the ethertype */
+	DP_DROP_BAD_IHL,     /* IPv4 header length < 20 */
+	DP_DROP_BAD_LEN,     /* IP length field beyond the frame or below the header */
+	DP_DROP_L4_TRUNC,    /* TCP/UDP header cut short or TCP data offset wrong */
+	DP_DROP_L4_PROTO,    /* neither TCP nor UDP (ICMP, ESP, ...) */
+	DP_DROP_FRAGMENT,    /* IPv4/IPv6 fragment: not reassembled, dropped */
+	DP_DROP_NOT_VIP,     /* destination is not a VIP */
+	DP_DROP_FROM_VIP,    /* source is a VIP: server->client traffic, not forwarded */
+	DP_DROP_TCP_NO_FLOW, /* TCP segment without SYN for an unknown flow */
+	DP_DROP_NO_SERVER,   /* new flow but no server is selectable */
+	DP_DROP_SERVER_DOWN, /* flow's server failed and the policy is drop */
+	DP_DROP_TX_FULL,     /* tx queue did not take the frame */
+	DP_DROP__COUNT
+};
+
+/* Timeout classes: the idle timeout of a flow depends on its protocol. */
+enum dp_tclass {
+	DP_TC_UDP,
+	DP_TC_TCP,
+	DP_TC_SIP,
+	DP_TC_RTSP,
+	DP_TC_MEDIA,
+	DP_TC__COUNT
+};
+
+/* Flow identity and status (paper §III.A), packed in dp_flow.flags. */
+#define DP_F_VALID 0x01
+#define DP_F_ID_SIGNALLING 0x00
+#define DP_F_ID_ANNOUNCED 0x02
+#define DP_F_ID_SECONDARY 0x04
+#define DP_F_ID_MASK 0x06
+#define DP_F_ST_NEW 0x00
+#define DP_F_ST_ESTABLISHED 0x08
+#define DP_F_ST_INACTIVE 0x10
+#define DP_F_ST_MASK 0x18
+
+/* Flow keys. The IPv6 key is padded to 48 bytes for rte_hash's vector compare. */
+struct dp_key4 {
+	uint32_t src, dst;
+	uint16_t sport, dport;
+	uint8_t proto;
+	uint8_t pad[3];
+};
+struct dp_key6 {
+	uint8_t src[16], dst[16];
+	uint16_t sport, dport;
+	uint8_t proto;
+	uint8_t pad[11];
+};
+static_assert(sizeof(struct dp_key4) == 16, "dp_key4 layout");
+static_assert(sizeof(struct dp_key6) == 48, "dp_key6 layout");
+
+/* Per-flow state, indexed by the rte_hash key position. */
+struct dp_flow {
+	uint32_t last_seen; /* ms since dp start */
+	uint16_t server;
+	uint8_t tclass;
+	uint8_t flags;
+	uint32_t session; /* 0: none */
+	uint32_t packets;
+};
+static_assert(sizeof(struct dp_flow) == 16, "dp_flow layout");
+
+/* One family's table: rte_hash for keys, a parallel array for state. */
+struct dp_ftable {
+	struct rte_hash *h;
+	struct dp_flow *flows;
+	uint32_t cap;
+	uint32_t purge_next; /* rte_hash_iterate cursor */
+};
+
+/* Read-only after launch. */
+struct dp_conf {
+	uint32_t nvip4, nvip6;
+	uint32_t vip4[DP_MAX_VIPS]; /* network order */
+	uint8_t vip6[DP_MAX_VIPS][16];
+	uint32_t nservers;
+	struct rte_ether_addr server_mac[DP_MAX_SERVERS];
+	uint32_t timeout_ms[DP_TC__COUNT];
+	uint32_t burst;
+	uint32_t idle_polls;    /* empty polls before sleeping; 0: never sleep */
+	uint32_t idle_sleep_us;
+	uint32_t purge_every;   /* loop iterations between purge steps */
+	uint32_t purge_budget;  /* entries examined per purge step and family */
+	uint8_t tcp_syn_only;
+	uint8_t failover_rebalance; /* flows of a failed server: 1 re-select, 0 drop */
+	uint8_t pad[6];
+	uint8_t udp_class[65536]; /* timeout class by UDP destination port */
+	uint8_t tcp_class[65536]; /* timeout class by TCP destination port */
+};
+
+/* Published by Go: a new one replaces the old by pointer swap. */
+struct dp_policy {
+	uint64_t version;
+	uint32_t nslots; /* power of two, or 0: no selectable server */
+	uint32_t pad;
+	uint8_t server_up[DP_MAX_SERVERS]; /* 0: failed, its flows follow failover */
+	uint16_t slots[DP_MAX_SLOTS];      /* selection sequence of server ids */
+};
+
+struct dp_shared {
+	struct dp_policy *policy; /* accessed with __atomic builtins */
+};
+
+/* Per-worker counters: plain increments by the owner, read by Go.
+ * Invariants: rx = fwd_hit + fwd_new + fwd_stateless + Σ drop[r] - drop[TX_FULL]
+ *             tx + drop[TX_FULL] = fwd_hit + fwd_new + fwd_stateless */
+struct dp_counters {
+	uint64_t rx;
+	uint64_t tx;
+	uint64_t fwd_hit;       /* forwarded on an existing flow */
+	uint64_t fwd_new;       /* forwarded on a flow created by this packet */
+	uint64_t fwd_stateless; /* forwarded by hash because the table was full */
+	uint64_t flows_created;
+	uint64_t flows_expired;
+	uint64_t flows_inactive; /* transitions to inactive */
+	uint64_t flows_rebalanced;
+	uint64_t table_full;
+	uint64_t polls_empty;
+	uint64_t polls_busy;
+	uint64_t cycles_busy;  /* TSC cycles in polls that received packets */
+	uint64_t cycles_total; /* TSC cycles since launch */
+	uint64_t drop[DP_DROP__COUNT];
+} __rte_cache_aligned;
+
+struct dp_worker {
+	volatile uint8_t stop; /* set by Go, read every loop */
+	uint8_t running;
+	uint16_t id;
+	uint16_t queue;
+	uint16_t nports;
+	uint16_t ports[DP_MAX_PORTS];
+	struct rte_ether_addr port_mac[DP_MAX_PORTS];
+	uint32_t cursor;      /* next selection slot */
+	uint64_t policy_seen; /* version of the policy last read (release store) */
+	const struct dp_conf *conf;
+	struct dp_shared *shared;
+	struct dp_ftable t4, t6;
+	struct dp_counters cnt;
+} __rte_cache_aligned;
+
+/* dp_table.c */
+int dp_ftable_init(struct dp_ftable *t, const char *name, uint32_t cap, uint32_t key_len, int socket);
+void dp_ftable_free(struct dp_ftable *t);
+uint32_t dp_ftable_purge(struct dp_worker *w, struct dp_ftable *t, uint32_t now, uint32_t budget);
+
+/* dp_worker.c */
+int dp_worker_run(void *arg);
+const char *dp_drop_name(int reason);
+uint32_t dp_now_ms(void);
+void dp_clock_init(void);
+
+#endif

@@ -1,0 +1,275 @@
+/*
+ * dp_worker.c — the worker loop, one per worker lcore:
+ *   rx burst -> dp_parse -> VIP check -> bulk lookup of the flow table ->
+ *   hit: rewrite MACs | miss: select a server from the published sequence,
+ *   insert -> tx burst on the queue the frame came from (one-arm, DSR).
+ * Frames that are not forwarded are freed in bulk, each counted by reason.
+ */
+#include <errno.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_hash_crc.h>
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+
+#include "dp.h"
+#include "dp_parse.h"
+
+static const char *const dp_drop_names[DP_DROP__COUNT] = {
+	[DP_DROP_RUNT] = "runt",
+	[DP_DROP_ETHERTYPE] = "ethertype",
+	[DP_DROP_L3_TRUNC] = "l3_truncated",
+	[DP_DROP_BAD_VERSION] = "bad_ip_version",
+	[DP_DROP_BAD_IHL] = "bad_ihl",
+	[DP_DROP_BAD_LEN] = "bad_ip_length",
+	[DP_DROP_L4_TRUNC] = "l4_truncated",
+	[DP_DROP_L4_PROTO] = "l4_protocol",
+	[DP_DROP_FRAGMENT] = "fragment",
+	[DP_DROP_NOT_VIP] = "not_vip",
+	[DP_DROP_FROM_VIP] = "from_vip",
+	[DP_DROP_TCP_NO_FLOW] = "tcp_no_flow",
+	[DP_DROP_NO_SERVER] = "no_server",
+	[DP_DROP_SERVER_DOWN] = "server_down",
+	[DP_DROP_TX_FULL] = "tx_full",
+};
+
+const char *dp_drop_name(int reason)
+{
+	return (reason >= 0 && reason < DP_DROP__COUNT) ? dp_drop_names[reason] : "";
+}
+
+static uint64_t dp_tsc0, dp_tsc_per_ms;
+
+void dp_clock_init(void)
+{
+	dp_tsc0 = rte_get_tsc_cycles();
+	dp_tsc_per_ms = rte_get_tsc_hz() / 1000;
+	if (dp_tsc_per_ms == 0)
+		dp_tsc_per_ms = 1;
+}
+
+uint32_t dp_now_ms(void)
+{
+	return (uint32_t)((rte_get_tsc_cycles() - dp_tsc0) / dp_tsc_per_ms);
+}
+
+static inline int dp_is_vip4(const struct dp_conf *c, uint32_t a)
+{
+	for (uint32_t i = 0; i < c->nvip4; i++)
+		if (c->vip4[i] == a)
+			return 1;
+	return 0;
+}
+
+static inline int dp_is_vip6(const struct dp_conf *c, const uint8_t *a)
+{
+	for (uint32_t i = 0; i < c->nvip6; i++)
+		if (memcmp(c->vip6[i], a, 16) == 0)
+			return 1;
+	return 0;
+}
+
+/* dp_select takes the next server of the published sequence. */
+static inline int dp_select(struct dp_worker *w, const struct dp_policy *pol)
+{
+	if (pol->nslots == 0)
+		return -1;
+	return pol->slots[w->cursor++ & (pol->nslots - 1)];
+}
+
+static inline void dp_rewrite(struct dp_worker *w, uint8_t *d, uint16_t server, uint16_t pi)
+{
+	struct rte_ether_hdr *eh = (struct rte_ether_hdr *)d;
+	eh->dst_addr = w->conf->server_mac[server];
+	eh->src_addr = w->port_mac[pi];
+}
+
+/* dp_new_flow handles a lookup miss; returns the server or -reason-1. */
+static inline int dp_new_flow(struct dp_worker *w, struct dp_ftable *t, const void *key,
+			      const struct dp_pkt *p, const struct dp_policy *pol, uint32_t now)
+{
+	const struct dp_conf *c = w->conf;
+	int32_t pos = rte_hash_add_key(t->h, key);
+	if (pos >= 0 && (t->flows[pos].flags & DP_F_VALID)) {
+		/* created by an earlier packet of this burst */
+		struct dp_flow *f = &t->flows[pos];
+		f->last_seen = now;
+		f->packets++;
+		w->cnt.fwd_hit++;
+		return f->server;
+	}
+	int s = dp_select(w, pol);
+	if (s < 0) {
+		if (pos >= 0)
+			rte_hash_del_key(t->h, key);
+		return -DP_DROP_NO_SERVER - 1;
+	}
+	if (pos < 0) { /* table full: forward by hash, keep no state */
+		w->cnt.table_full++;
+		w->cnt.fwd_stateless++;
+		uint32_t hv = rte_hash_crc(key, t == &w->t4 ? sizeof(struct dp_key4) : sizeof(struct dp_key6), 0);
+		return pol->slots[hv & (pol->nslots - 1)];
+	}
+	uint16_t dport = p->family == 4 ? p->k4.dport : p->k6.dport;
+	dport = rte_be_to_cpu_16(dport);
+	struct dp_flow *f = &t->flows[pos];
+	f->last_seen = now;
+	f->server = (uint16_t)s;
+	f->tclass = p->proto == IPPROTO_TCP ? c->tcp_class[dport] : c->udp_class[dport];
+	f->flags = DP_F_VALID | DP_F_ID_SIGNALLING | DP_F_ST_NEW;
+	f->session = 0;
+	f->packets = 1;
+	w->cnt.flows_created++;
+	w->cnt.fwd_new++;
+	return s;
+}
+
+/* dp_hit handles a packet of a known flow; returns the server or -reason-1. */
+static inline int dp_hit(struct dp_worker *w, struct dp_flow *f, const struct dp_policy *pol, uint32_t now)
+{
+	f->last_seen = now;
+	f->packets++;
+	f->flags = (uint8_t)((f->flags & ~DP_F_ST_MASK) | DP_F_ST_ESTABLISHED);
+	if (unlikely(!pol->server_up[f->server])) {
+		if (!w->conf->failover_rebalance)
+			return -DP_DROP_SERVER_DOWN - 1;
+		int s = dp_select(w, pol);
+		if (s < 0)
+			return -DP_DROP_NO_SERVER - 1;
+		f->server = (uint16_t)s;
+		w->cnt.flows_rebalanced++;
+	}
+	w->cnt.fwd_hit++;
+	return f->server;
+}
+
+static void dp_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, uint16_t n,
+		       const struct dp_policy *pol, uint32_t now)
+{
+	const struct dp_conf *c = w->conf;
+	struct dp_pkt pk[DP_BURST_MAX];
+	const void *keys4[DP_BURST_MAX], *keys6[DP_BURST_MAX];
+	uint16_t idx4[DP_BURST_MAX], idx6[DP_BURST_MAX];
+	int32_t pos4[DP_BURST_MAX], pos6[DP_BURST_MAX];
+	struct rte_mbuf *tx[DP_BURST_MAX], *drop[DP_BURST_MAX];
+	uint16_t n4 = 0, n6 = 0, ntx = 0, ndrop = 0;
+
+	w->cnt.rx += n;
+	for (uint16_t i = 0; i < n; i++) {
+		if (i + 1 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		struct rte_mbuf *m = pkts[i];
+		const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+		int r = dp_parse(d, rte_pktmbuf_data_len(m), &pk[i]);
+		if (r < 0) {
+			if (pk[i].family == 4) {
+				if (dp_is_vip4(c, pk[i].k4.src))
+					r = DP_DROP_FROM_VIP;
+				else if (!dp_is_vip4(c, pk[i].k4.dst))
+					r = DP_DROP_NOT_VIP;
+			} else {
+				if (dp_is_vip6(c, pk[i].k6.src))
+					r = DP_DROP_FROM_VIP;
+				else if (!dp_is_vip6(c, pk[i].k6.dst))
+					r = DP_DROP_NOT_VIP;
+			}
+		}
+		if (r >= 0) {
+			w->cnt.drop[r]++;
+			drop[ndrop++] = m;
+		} else if (pk[i].family == 4) {
+			keys4[n4] = &pk[i].k4;
+			idx4[n4++] = i;
+		} else {
+			keys6[n6] = &pk[i].k6;
+			idx6[n6++] = i;
+		}
+	}
+	if (n4)
+		rte_hash_lookup_bulk(w->t4.h, keys4, n4, pos4);
+	if (n6)
+		rte_hash_lookup_bulk(w->t6.h, keys6, n6, pos6);
+
+	/* Forward in arrival order within each family. */
+	for (int fam = 0; fam < 2; fam++) {
+		uint16_t cnt = fam ? n6 : n4;
+		const uint16_t *idx = fam ? idx6 : idx4;
+		const int32_t *pos = fam ? pos6 : pos4;
+		const void *const *keys = fam ? keys6 : keys4;
+		struct dp_ftable *t = fam ? &w->t6 : &w->t4;
+		for (uint16_t j = 0; j < cnt; j++) {
+			uint16_t i = idx[j];
+			struct rte_mbuf *m = pkts[i];
+			int s;
+			if (pos[j] >= 0 && (t->flows[pos[j]].flags & DP_F_VALID)) {
+				s = dp_hit(w, &t->flows[pos[j]], pol, now);
+			} else if (pk[i].proto == IPPROTO_TCP && c->tcp_syn_only &&
+				   (pk[i].tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) != RTE_TCP_SYN_FLAG) {
+				s = -DP_DROP_TCP_NO_FLOW - 1;
+			} else {
+				s = dp_new_flow(w, t, keys[j], &pk[i], pol, now);
+			}
+			if (s < 0) {
+				w->cnt.drop[-s - 1]++;
+				drop[ndrop++] = m;
+				continue;
+			}
+			dp_rewrite(w, rte_pktmbuf_mtod(m, uint8_t *), (uint16_t)s, pi);
+			tx[ntx++] = m;
+		}
+	}
+	if (ntx) {
+		uint16_t sent = rte_eth_tx_burst(w->ports[pi], w->queue, tx, ntx);
+		w->cnt.tx += sent;
+		if (unlikely(sent < ntx)) {
+			w->cnt.drop[DP_DROP_TX_FULL] += ntx - sent;
+			rte_pktmbuf_free_bulk(&tx[sent], ntx - sent);
+		}
+	}
+	if (ndrop)
+		rte_pktmbuf_free_bulk(drop, ndrop);
+}
+
+int dp_worker_run(void *arg)
+{
+	struct dp_worker *w = arg;
+	const struct dp_conf *c = w->conf;
+	struct rte_mbuf *pkts[DP_BURST_MAX];
+	uint32_t idle = 0, loops = 0;
+	uint64_t start = rte_get_tsc_cycles();
+
+	w->running = 1;
+	while (!__atomic_load_n(&w->stop, __ATOMIC_RELAXED)) {
+		uint64_t t0 = rte_get_tsc_cycles();
+		uint32_t now = (uint32_t)((t0 - dp_tsc0) / dp_tsc_per_ms);
+		const struct dp_policy *pol = __atomic_load_n(&w->shared->policy, __ATOMIC_ACQUIRE);
+		__atomic_store_n(&w->policy_seen, pol->version, __ATOMIC_RELEASE);
+		uint32_t total = 0;
+		for (uint16_t pi = 0; pi < w->nports; pi++) {
+			uint16_t n = rte_eth_rx_burst(w->ports[pi], w->queue, pkts, (uint16_t)c->burst);
+			if (n) {
+				dp_process(w, pi, pkts, n, pol, now);
+				total += n;
+			}
+		}
+		uint64_t t1 = rte_get_tsc_cycles();
+		if (total) {
+			w->cnt.polls_busy++;
+			w->cnt.cycles_busy += t1 - t0;
+			idle = 0;
+		} else {
+			w->cnt.polls_empty++;
+			if (c->idle_polls && ++idle >= c->idle_polls)
+				rte_delay_us_sleep(c->idle_sleep_us);
+		}
+		if (++loops >= c->purge_every) {
+			loops = 0;
+			dp_ftable_purge(w, &w->t4, now, c->purge_budget);
+			dp_ftable_purge(w, &w->t6, now, c->purge_budget);
+		}
+		w->cnt.cycles_total = rte_get_tsc_cycles() - start;
+	}
+	w->running = 0;
+	return 0;
+}

@@ -1,0 +1,76 @@
+package dataplane
+
+/*
+#include "dp.h"
+#include "dp_go.h"
+*/
+import "C"
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/sara-lb/sara/engine/cluster"
+)
+
+// ErrPolicy is wrapped by errors of Publish.
+var ErrPolicy = errors.New("dataplane: invalid policy")
+
+// Policy is what the control plane publishes to the workers.
+type Policy struct {
+	// Sequence is the selection sequence: new flows take its slots in
+	// order. Its length must be the configured number of slots (a power of
+	// two) or 0 (no server selectable: new flows are dropped as no_server).
+	Sequence []cluster.ServerID
+	// Down lists failed servers: their flows follow the failover policy.
+	Down []cluster.ServerID
+}
+
+// Publish installs p for every worker. It writes the buffer no worker reads
+// (waiting, at most a second, until every worker has adopted the current
+// one), then swaps the pointer: workers adopt it at their next burst. One
+// cgo call; never blocks a worker.
+func (d *Dataplane) Publish(p Policy) error {
+	n := len(p.Sequence)
+	if n != 0 && n != d.cfg.SelectionSlots {
+		return fmt.Errorf("%w: sequence of %d slots, want %d", ErrPolicy, n, d.cfg.SelectionSlots)
+	}
+	for _, s := range append(append([]cluster.ServerID(nil), p.Sequence...), p.Down...) {
+		if int(s) >= len(d.cfg.ServerMACs) {
+			return fmt.Errorf("%w: server %d of %d", ErrPolicy, s, len(d.cfg.ServerMACs))
+		}
+	}
+	cur := d.pol[d.cur]
+	if err := d.waitSeen(uint64(cur.version)); err != nil {
+		return err
+	}
+	next := d.pol[1-d.cur]
+	next.version = cur.version + 1
+	next.nslots = C.uint32_t(n)
+	for i, s := range p.Sequence {
+		next.slots[i] = C.uint16_t(s)
+	}
+	for i := range next.server_up {
+		next.server_up[i] = 1
+	}
+	for _, s := range p.Down {
+		next.server_up[s] = 0
+	}
+	C.dp_publish(d.shared, next)
+	d.cur = 1 - d.cur
+	return nil
+}
+
+// RoundRobin returns a selection sequence of slots entries cycling through
+// servers. It is the interim selection policy until a forecast-based
+// sequence is published: every server gets an equal share of new flows.
+func RoundRobin(servers []cluster.ServerID, slots int) []cluster.ServerID {
+	if len(servers) == 0 {
+		return nil
+	}
+	seq := make([]cluster.ServerID, slots)
+	for i := range seq {
+		seq[i] = servers[i%len(servers)]
+	}
+	return seq
+}

@@ -1,0 +1,109 @@
+package replay_test
+
+import (
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/google/gopacket"
+	"github.com/google/gopacket/layers"
+	"github.com/google/gopacket/pcapgo"
+
+	"github.com/sara-lb/sara/dpdk/dataplane"
+	"github.com/sara-lb/sara/dpdk/eal"
+	"github.com/sara-lb/sara/engine/cluster"
+)
+
+func TestMain(m *testing.M) {
+	args, err := eal.Build(nil, "0@0,1@0", 1, "", nil)
+	if err == nil {
+		err = eal.Init(args)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "EAL:", err)
+		os.Exit(1)
+	}
+	os.Exit(m.Run())
+}
+
+var (
+	vip4    = netip.MustParseAddr("10.0.0.100")
+	vip6    = netip.MustParseAddr("fd00::100")
+	servers = [][6]byte{{2, 0, 0, 0, 0, 1}, {2, 0, 0, 0, 0, 2}, {2, 0, 0, 0, 0, 3}}
+)
+
+// frameWriter builds frames with gopacket and appends them to a pcap.
+type frameWriter struct {
+	t  *testing.T
+	w  *pcapgo.Writer
+	ts time.Time
+	n  int
+}
+
+func (fw *frameWriter) raw(b []byte) {
+	fw.ts = fw.ts.Add(time.Microsecond)
+	ci := gopacket.CaptureInfo{Timestamp: fw.ts, CaptureLength: len(b), Length: len(b)}
+	if err := fw.w.WritePacket(ci, b); err != nil {
+		fw.t.Fatal(err)
+	}
+	fw.n++
+}
+
+func (fw *frameWriter) layers(ls ...gopacket.SerializableLayer) []byte {
+	buf := gopacket.NewSerializeBuffer()
+	opt := gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}
+	for _, l := range ls {
+		if n, ok := l.(interface{ SetNetworkLayerForChecksum(gopacket.NetworkLayer) error }); ok {
+			for _, nl := range ls {
+				if ip, ok := nl.(gopacket.NetworkLayer); ok {
+					_ = n.SetNetworkLayerForChecksum(ip)
+				}
+			}
+		}
+	}
+	if err := gopacket.SerializeLayers(buf, opt, ls...); err != nil {
+		fw.t.Fatal(err)
+	}
+	return append([]byte(nil), buf.Bytes()...)
+}
+
+var eth4 = &layers.Ethernet{SrcMAC: net.HardwareAddr{2, 0, 0, 0, 9, 9},
+	DstMAC: net.HardwareAddr{2, 0x5a, 0x52, 0x41, 0, 1}, EthernetType: layers.EthernetTypeIPv4}
+var eth6 = &layers.Ethernet{SrcMAC: eth4.SrcMAC, DstMAC: eth4.DstMAC, EthernetType: layers.EthernetTypeIPv6}
+
+func (fw *frameWriter) udp4(src, dst netip.Addr, sport, dport int, payload int) []byte {
+	ip := &layers.IPv4{Version: 4, IHL: 5, TTL: 64, Protocol: layers.IPProtocolUDP,
+		SrcIP: src.AsSlice(), DstIP: dst.AsSlice()}
+	return fw.layers(eth4, ip, &layers.UDP{SrcPort: layers.UDPPort(sport), DstPort: layers.UDPPort(dport)},
+		gopacket.Payload(make([]byte, payload)))
+}
+
+func (fw *frameWriter) tcp4(src, dst netip.Addr, sport, dport int, syn bool) []byte {
+	ip := &layers.IPv4{Version: 4, IHL: 5, TTL: 64, Protocol: layers.IPProtocolTCP,
+		SrcIP: src.AsSlice(), DstIP: dst.AsSlice()}
+	return fw.layers(eth4, ip, &layers.TCP{SrcPort: layers.TCPPort(sport), DstPort: layers.TCPPort(dport),
+		SYN: syn, ACK: !syn, Window: 1000}, gopacket.Payload([]byte("x")))
+}
+
+func (fw *frameWriter) udp6(src, dst netip.Addr, sport, dport int) []byte {
+	ip := &layers.IPv6{Version: 6, HopLimit: 64, NextHeader: layers.IPProtocolUDP,
+		SrcIP: src.AsSlice(), DstIP: dst.AsSlice()}
+	return fw.layers(eth6, ip, &layers.UDP{SrcPort: layers.UDPPort(sport), DstPort: layers.UDPPort(dport)},
+		gopacket.Payload(make([]byte, 20)))
+}
+
+func client(i int) netip.Addr { return netip.AddrFrom4([4]byte{192, 0, 2 + byte(i/250), byte(1 + i%250)}) }
+
+func baseConfig() dataplane.Config {
+	return dataplane.Config{VIPs: []netip.Addr{vip4, vip6}, ServerMACs: servers, Burst: 32,
+		FlowTableSize: 4096, Mbufs: 4095, MbufCache: 32, TCPSynOnly: true,
+		IdlePolls: 64, IdleSleep: 50 * time.Microsecond}
+}
+
+func publishAll(dp *dataplane.Dataplane) error {
+	return dp.Publish(dataplane.Policy{Sequence: dataplane.RoundRobin(
+		[]cluster.ServerID{0, 1, 2}, 1024)})
+}
