@@ -31,8 +31,8 @@ type Config struct {
 	FlowTableSize     uint32 // per worker and address family
 	Mbufs, MbufCache  uint32
 	Timeouts          Timeouts
-	TCPSynOnly        bool     // only a SYN opens a TCP flow
-	IdlePolls         uint32   // empty polls before an idle worker sleeps; 0 never sleeps
+	TCPSynOnly        bool   // only a SYN opens a TCP flow
+	IdlePolls         uint32 // empty polls before an idle worker sleeps; 0 never sleeps
 	IdleSleep         time.Duration
 	FailoverRebalance bool     // flows of a failed server are re-balanced (else dropped)
 	SIPPortsUDP       []uint16 // destination ports whose flows use the SIP timeout

@@ -56,7 +56,9 @@ func (fw *frameWriter) layers(ls ...gopacket.SerializableLayer) []byte {
 	buf := gopacket.NewSerializeBuffer()
 	opt := gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}
 	for _, l := range ls {
-		if n, ok := l.(interface{ SetNetworkLayerForChecksum(gopacket.NetworkLayer) error }); ok {
+		if n, ok := l.(interface {
+			SetNetworkLayerForChecksum(gopacket.NetworkLayer) error
+		}); ok {
 			for _, nl := range ls {
 				if ip, ok := nl.(gopacket.NetworkLayer); ok {
 					_ = n.SetNetworkLayerForChecksum(ip)
@@ -95,7 +97,9 @@ func (fw *frameWriter) udp6(src, dst netip.Addr, sport, dport int) []byte {
 		gopacket.Payload(make([]byte, 20)))
 }
 
-func client(i int) netip.Addr { return netip.AddrFrom4([4]byte{192, 0, 2 + byte(i/250), byte(1 + i%250)}) }
+func client(i int) netip.Addr {
+	return netip.AddrFrom4([4]byte{192, 0, 2 + byte(i/250), byte(1 + i%250)})
+}
 
 func baseConfig() dataplane.Config {
 	return dataplane.Config{VIPs: []netip.Addr{vip4, vip6}, ServerMACs: servers, Burst: 32,
