@@ -38,6 +38,8 @@ type Counters struct {
 	CyclesBusy      uint64            `json:"cycles_busy"`
 	CyclesTotal     uint64            `json:"cycles_total"`
 	Drops           map[string]uint64 `json:"drops"`
+	ServerPackets   []uint64          `json:"server_packets"` // frames forwarded, by server id
+	ServerFlows     []uint64          `json:"server_flows"`   // flows assigned, by server id
 }
 
 // DropTotal is the sum of every drop counter.
@@ -57,7 +59,17 @@ func (c *Counters) BusyFraction() float64 {
 	return float64(c.CyclesBusy) / float64(c.CyclesTotal)
 }
 
-func (c *Counters) add(w *C.struct_dp_counters) {
+func (c *Counters) add(w *C.struct_dp_counters, servers int) {
+	if c.ServerPackets == nil {
+		c.ServerPackets = make([]uint64, servers)
+		c.ServerFlows = make([]uint64, servers)
+	}
+	pk := unsafe.Slice(&w.server_pkts[0], servers)
+	fl := unsafe.Slice(&w.server_flows[0], servers)
+	for i := 0; i < servers; i++ {
+		c.ServerPackets[i] += uint64(pk[i])
+		c.ServerFlows[i] += uint64(fl[i])
+	}
 	c.RX += uint64(w.rx)
 	c.TX += uint64(w.tx)
 	c.FwdHit += uint64(w.fwd_hit)
@@ -88,7 +100,7 @@ func (c *Counters) add(w *C.struct_dp_counters) {
 func (d *Dataplane) Workers() []Counters {
 	out := make([]Counters, len(d.workers))
 	for i, w := range d.workers {
-		out[i].add(&w.cnt)
+		out[i].add(&w.cnt, len(d.cfg.ServerMACs))
 	}
 	return out
 }
@@ -97,7 +109,7 @@ func (d *Dataplane) Workers() []Counters {
 func (d *Dataplane) Totals() Counters {
 	var t Counters
 	for _, w := range d.workers {
-		t.add(&w.cnt)
+		t.add(&w.cnt, len(d.cfg.ServerMACs))
 	}
 	if t.Drops == nil {
 		t.Drops = map[string]uint64{}

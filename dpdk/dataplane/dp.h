@@ -151,6 +151,8 @@ struct dp_counters {
 	uint64_t cycles_busy;  /* TSC cycles in polls that received packets */
 	uint64_t cycles_total; /* TSC cycles since launch */
 	uint64_t drop[DP_DROP__COUNT];
+	uint64_t server_pkts[DP_MAX_SERVERS];  /* frames forwarded to each server */
+	uint64_t server_flows[DP_MAX_SERVERS]; /* flows created (or moved) to each server */
 } __rte_cache_aligned;
 
 struct dp_worker {

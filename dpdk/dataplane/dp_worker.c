@@ -121,6 +121,7 @@ static inline int dp_new_flow(struct dp_worker *w, struct dp_ftable *t, const vo
 	f->session = 0;
 	f->packets = 1;
 	w->cnt.flows_created++;
+	w->cnt.server_flows[s]++;
 	w->cnt.fwd_new++;
 	return s;
 }
@@ -139,6 +140,7 @@ static inline int dp_hit(struct dp_worker *w, struct dp_flow *f, const struct dp
 			return -DP_DROP_NO_SERVER - 1;
 		f->server = (uint16_t)s;
 		w->cnt.flows_rebalanced++;
+		w->cnt.server_flows[s]++;
 	}
 	w->cnt.fwd_hit++;
 	return f->server;
@@ -215,6 +217,7 @@ static void dp_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts,
 				drop[ndrop++] = m;
 				continue;
 			}
+			w->cnt.server_pkts[s]++;
 			dp_rewrite(w, rte_pktmbuf_mtod(m, uint8_t *), (uint16_t)s, pi);
 			tx[ntx++] = m;
 		}

@@ -181,9 +181,17 @@ func TestReplayForwardsSessionsStickyAndCountsDrops(t *testing.T) {
 	if n != valid {
 		t.Fatalf("output has %d frames, want %d", n, valid)
 	}
-	for _, s := range servers {
+	var sum uint64
+	for i, s := range servers {
+		sum += c.ServerPackets[i]
+		if c.ServerPackets[i] != uint64(perServer[s]) {
+			t.Errorf("server %d counter %d, output has %d frames for it", i, c.ServerPackets[i], perServer[s])
+		}
 		if perServer[s] < valid/6 {
 			t.Errorf("server %x got %d of %d frames: not spread", s, perServer[s], valid)
 		}
+	}
+	if sum != c.TX {
+		t.Errorf("per-server counters sum to %d, tx %d", sum, c.TX)
 	}
 }
