@@ -21,7 +21,7 @@ func findSDP(ctype, body []byte) ([]byte, bool) {
 	return nil, false
 }
 
-var crlf = []byte("\r\n")
+var crlfBytes = []byte("\r\n")
 
 // boundaryOf returns the boundary parameter of a multipart Content-Type,
 // without quotes.
@@ -60,7 +60,7 @@ func multipartSDP(boundary, body []byte) ([]byte, bool) {
 		part := rest
 		if j := bytes.Index(rest, boundary); j >= 2 {
 			part = rest[:j-2]
-			part = bytes.TrimSuffix(part, crlf)
+			part = bytes.TrimSuffix(part, crlfBytes)
 		}
 		if sdpPart, ok := partSDP(part); ok {
 			return sdpPart, true

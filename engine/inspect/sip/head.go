@@ -45,7 +45,7 @@ func (h *head) parse(payload []byte, udp bool, r *inspect.Result) ([]byte, error
 		return nil, err
 	}
 	for {
-		name, value, next, end, ok := nextHeader(rest)
+		name, value, next, end, ok := lex.Header(rest)
 		if !ok && udp && len(rest) == 0 {
 			h.body = rest
 			break

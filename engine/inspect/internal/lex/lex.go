@@ -3,6 +3,8 @@
 // case-insensitive comparison, trimming, number and IP address parsing.
 package lex
 
+import "bytes"
+
 // IsSpace reports whether c is SP or HTAB (linear white space in a line).
 func IsSpace(c byte) bool { return c == ' ' || c == '\t' }
 
@@ -21,16 +23,15 @@ func TrimSpace(b []byte) []byte {
 // Line returns the first line of b without its terminator (CRLF or a bare
 // LF), the rest after it, and whether a terminator was found.
 func Line(b []byte) (line, rest []byte, ok bool) {
-	for i, c := range b {
-		if c == '\n' {
-			j := i
-			if j > 0 && b[j-1] == '\r' {
-				j--
-			}
-			return b[:j], b[i+1:], true
-		}
+	i := bytes.IndexByte(b, '\n')
+	if i < 0 {
+		return b, nil, false
 	}
-	return b, nil, false
+	j := i
+	if j > 0 && b[j-1] == '\r' {
+		j--
+	}
+	return b[:j], b[i+1:], true
 }
 
 // lower folds an ASCII upper-case letter.
@@ -63,10 +64,8 @@ func HasPrefixFold(b []byte, s string) bool {
 
 // Cut splits b around the first sep.
 func Cut(b []byte, sep byte) (before, after []byte, found bool) {
-	for i, c := range b {
-		if c == sep {
-			return b[:i], b[i+1:], true
-		}
+	if i := bytes.IndexByte(b, sep); i >= 0 {
+		return b[:i], b[i+1:], true
 	}
 	return b, nil, false
 }
