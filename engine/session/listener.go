@@ -1,0 +1,37 @@
+package session
+
+import "github.com/sara-lb/sara/engine/cluster"
+
+// Listener hears every change of a Tracker, on the Tracker's goroutine,
+// in order: the data plane's mirror (flow table, expectation table,
+// association table in C) and the backup dispatcher's replication stream
+// are fed from it. Implementations must not call back into the Tracker.
+type Listener interface {
+	FlowAdded(f Flow)                          // a flow entered the table
+	FlowRemoved(k FlowKey)                     // a flow left it (expired or with its session)
+	ExpectationAdded(e Expectation)            // an announced flow is expected
+	ExpectationRemoved(e Expectation)          // matched, expired or cancelled
+	Associated(id ID, server cluster.ServerID) // session → server set (flows follow)
+	SessionEnded(s Session, reason EndReason)  // the session ended (BYE, CANCEL, TEARDOWN, timeout)
+}
+
+// NopListener ignores every change; embed it to implement part of Listener.
+type NopListener struct{}
+
+// FlowAdded does nothing.
+func (NopListener) FlowAdded(Flow) {}
+
+// FlowRemoved does nothing.
+func (NopListener) FlowRemoved(FlowKey) {}
+
+// ExpectationAdded does nothing.
+func (NopListener) ExpectationAdded(Expectation) {}
+
+// ExpectationRemoved does nothing.
+func (NopListener) ExpectationRemoved(Expectation) {}
+
+// Associated does nothing.
+func (NopListener) Associated(ID, cluster.ServerID) {}
+
+// SessionEnded does nothing.
+func (NopListener) SessionEnded(Session, EndReason) {}
