@@ -78,7 +78,7 @@ func isInterleaved(b []byte) (frame int, complete bool) {
 	if len(b) < 4 {
 		return -1, false
 	}
-	return 4 + int(b[2])<<8 | int(b[3]), true
+	return 4 + (int(b[2])<<8 | int(b[3])), true
 }
 
 var crlfcrlf, lflf = []byte("\r\n\r\n"), []byte("\n\n")

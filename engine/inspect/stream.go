@@ -29,8 +29,10 @@ type StreamStats struct {
 // A message returned by Next aliases either the segment given to Feed or
 // the Stream's own buffer; it is valid until the next Feed or Reset. When a
 // segment holds only whole messages nothing is copied; bytes of an
-// incomplete message are copied into the Stream's buffer, bounded by
-// MaxBuffer. After an error the Stream has dropped everything buffered
+// incomplete message are copied into the Stream's buffer. A message (head
+// and body) larger than MaxBuffer that does not arrive whole in one segment
+// is refused with ErrTooLarge, so the buffer never holds more than
+// MaxBuffer plus one segment. After an error the Stream has dropped everything buffered
 // (the connection cannot be re-synchronised) and starts afresh with the
 // next Feed.
 type Stream struct {
@@ -68,9 +70,8 @@ func (s *Stream) Reset() {
 	s.buf, s.cur, s.inSeg, s.skip = s.buf[:0], nil, false, 0
 }
 
-// Feed adds the next segment of the connection. It returns ErrTooLarge
-// (and resets the stream) when the bytes pending would exceed MaxBuffer.
-func (s *Stream) Feed(seg []byte) error {
+// Feed adds the next segment of the connection.
+func (s *Stream) Feed(seg []byte) {
 	if s.max == 0 {
 		s.Init(StreamConfig{})
 	}
@@ -81,22 +82,18 @@ func (s *Stream) Feed(seg []byte) error {
 	}
 	if len(s.cur) == 0 {
 		s.cur, s.inSeg = seg, true
-		return nil
+		return
 	}
 	if s.inSeg {
 		s.buf = append(s.buf[:0], s.cur...)
 	} else {
 		s.buf = s.buf[:copy(s.buf, s.cur)] // compact to the start
 	}
-	if len(s.buf)+len(seg) > s.max {
-		s.stats.Overflows++
-		s.Reset()
-		return ErrTooLarge
-	}
+	// Pending bytes are at most MaxBuffer (wait enforces it), so the
+	// buffer holds at most MaxBuffer plus one segment.
 	s.buf = append(s.buf, seg...)
 	s.cur, s.inSeg = s.buf, false
 	s.peak()
-	return nil
 }
 
 func (s *Stream) peak() {
