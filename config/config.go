@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/netip"
 	"reflect"
+
+	"github.com/sara-lb/sara/mgmt"
 )
 
 // Config is the whole configuration file. VIPs and Servers are validated
@@ -15,10 +17,11 @@ type Config struct {
 	// Servers are the cluster members, in ServerID order.
 	Servers []Server `mapstructure:"servers"`
 
-	Dataplane  Dataplane  `mapstructure:"dataplane"`
-	Timeouts   Timeouts   `mapstructure:"timeouts"`
-	Signalling Signalling `mapstructure:"signalling"`
-	Log        Log        `mapstructure:"log"`
+	Dataplane  Dataplane   `mapstructure:"dataplane"`
+	Timeouts   Timeouts    `mapstructure:"timeouts"`
+	Signalling Signalling  `mapstructure:"signalling"`
+	Log        Log         `mapstructure:"log"`
+	Mgmt       mgmt.Config `mapstructure:"mgmt"`
 }
 
 // Server is one cluster member. Its position in Config.Servers is its
