@@ -51,11 +51,21 @@ func TestRTSPUDP(t *testing.T) {
 	} {
 		wantVerdict(t, tr.Observe(t0.Add(time.Second), k), Promoted, d.Session, 4)
 	}
-	mustSignal(t, tr, t0.Add(2*time.Second), tcpMeta(rtspCli, rtspVIP, inspect.FromClient),
-		rtspMsg(inspect.KeyRTSPSession, "sess1", inspect.EventEnding))
-	if e := mustSignal(t, tr, t0.Add(2*time.Second), tcpMeta(rtspVIP, rtspCli, inspect.FromServer),
-		rtspMsg(inspect.KeyRTSPSession, "sess1", inspect.EventEnded)); e.Ended != EndTeardown {
-		t.Fatalf("TEARDOWN reply: %+v", e)
+	teardown := rtspMsg(inspect.KeyRTSPSession, "sess1", inspect.EventEnding)
+	teardown.CSeq = 7
+	mustSignal(t, tr, t0.Add(2*time.Second), tcpMeta(rtspCli, rtspVIP, inspect.FromClient), teardown)
+	// The inspector reports RTSP replies as in-session (no method in a
+	// reply): a 2xx with the TEARDOWN's CSeq ends the session; another does not.
+	for _, tc := range []struct {
+		cseq   uint32
+		status uint16
+		want   EndReason
+	}{{6, 200, EndNone}, {7, 454, EndNone}, {7, 200, EndTeardown}} {
+		reply := rtspMsg(inspect.KeyRTSPSession, "sess1", inspect.EventInSession)
+		reply.Kind, reply.CSeq, reply.Status = inspect.Response, tc.cseq, tc.status
+		if e := mustSignal(t, tr, t0.Add(2*time.Second), tcpMeta(rtspVIP, rtspCli, inspect.FromServer), reply); e.Ended != tc.want {
+			t.Fatalf("reply CSeq %d status %d: %+v, want end %v", tc.cseq, tc.status, e, tc.want)
+		}
 	}
 	if c := tr.Counters(); c.SessionsEnded[EndTeardown] != 1 || c.ExpMatched != 4 {
 		t.Fatalf("counters %+v", c)

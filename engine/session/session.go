@@ -36,8 +36,11 @@ type sessEntry struct {
 	exps  []*expEntry  // its expectations (some may be gone)
 	hints [2][inspect.MaxMedia]hint
 	conn  connKey // RTSP: the connection of a pending SETUP
-	endAt time.Time
-	gone  bool
+	// teardownCSeq is the CSeq of the ending request (RTSP: its 2xx reply,
+	// recognised by this CSeq, ends the session).
+	teardownCSeq uint32
+	endAt        time.Time
+	gone         bool
 }
 
 func (s *sessEntry) deadline() (time.Time, bool) {

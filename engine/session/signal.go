@@ -64,10 +64,15 @@ func (t *Tracker) Signal(now time.Time, m inspect.Meta, r *inspect.Result) (Deci
 	s.touch(now)
 	t.signallingFlow(now, s, fk)
 	d.Expected = t.announce(now, s, r)
-	switch r.Event {
+	ev := r.Event
+	if kind == KindRTSP && s.Ending && r.Kind == inspect.Response && r.CSeq == s.teardownCSeq &&
+		r.Status >= 200 && r.Status < 300 {
+		ev = inspect.EventEnded // RTSP replies name no method: the TEARDOWN's CSeq tells
+	}
+	switch ev {
 	case inspect.EventEnding:
 		if s.End == EndNone {
-			s.Ending = true
+			s.Ending, s.teardownCSeq = true, r.CSeq
 		}
 	case inspect.EventEnded:
 		reason := EndTeardown
