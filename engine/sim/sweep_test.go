@@ -35,7 +35,7 @@ func TestWritePlotWellFormed(t *testing.T) {
 	if lines != 2 {
 		t.Fatalf("%d polylines, want one per series", lines)
 	}
-	if niceStep(5.3, 5) != 1 || niceStep(0.9, 5) != 0.2 {
+	if niceStep(5.3, 5) != 2 || niceStep(0.9, 5) != 0.2 || niceStep(10, 5) != 2 {
 		t.Fatal("niceStep")
 	}
 }
