@@ -18,6 +18,7 @@ type event struct {
 // events is a min-heap of events by (t, kind, id).
 type events []event
 
+// Len, Less, Swap, Push and Pop implement heap.Interface.
 func (h events) Len() int { return len(h) }
 func (h events) Less(i, j int) bool {
 	a, b := h[i], h[j]
