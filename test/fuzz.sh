@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/local/go/bin"
 DUR="${1:-20s}"
 PATTERN="${2:-./...}"
-PAR="${FUZZ_PARALLEL:-1}" # the CI machine has 2 shared cores
+PAR="${FUZZ_PARALLEL:-1}"     # the CI machine has 2 shared cores
+MINIMIZE="${FUZZ_MINIMIZE:-5s}" # cap the minimisation of new inputs so the budget goes to fuzzing
 
 failed=()
 ran=0
@@ -21,7 +22,7 @@ for pkg in $(go list "$PATTERN"); do
   for t in $targets; do
     echo "== fuzz $pkg $t for $DUR"
     ran=$((ran + 1))
-    if ! go test "$pkg" -run '^$' -fuzz "^${t}\$" -fuzztime "$DUR" -parallel "$PAR"; then
+    if ! go test "$pkg" -run '^$' -fuzz "^${t}\$" -fuzztime "$DUR" -fuzzminimizetime "$MINIMIZE" -parallel "$PAR"; then
       failed+=("$pkg.$t")
     fi
   done

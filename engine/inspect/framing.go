@@ -81,9 +81,9 @@ func isInterleaved(b []byte) (frame int, complete bool) {
 	return 4 + (int(b[2])<<8 | int(b[3])), true
 }
 
-var crlfcrlf, lflf = []byte("\r\n\r\n"), []byte("\n\n")
+var crlfcrlf, lflf, lfcrlf = []byte("\r\n\r\n"), []byte("\n\n"), []byte("\n\r\n")
 
 // hasHeadEnd is a quick check before HeadLength's line walk.
 func hasHeadEnd(b []byte) bool {
-	return bytes.Contains(b, crlfcrlf) || bytes.Contains(b, lflf)
+	return bytes.Contains(b, crlfcrlf) || bytes.Contains(b, lflf) || bytes.Contains(b, lfcrlf)
 }

@@ -41,7 +41,12 @@ type Stream struct {
 	cur   []byte // bytes not consumed yet: a suffix of the last segment or buf
 	inSeg bool   // cur aliases the caller's segment
 	skip  int    // bytes of an interleaved frame still to skip
-	stats StreamStats
+	// Work already done on the message at the start of cur, so that a
+	// message arriving in many small segments is scanned once, not once
+	// per segment: scanned = bytes known to hold no head end; need = the
+	// message's total length once its head is parsed (0: not yet).
+	scanned, need int
+	stats         StreamStats
 }
 
 // NewStream returns an empty Stream.
@@ -68,6 +73,13 @@ func (s *Stream) Buffered() int { return len(s.cur) }
 // Reset drops any buffered bytes.
 func (s *Stream) Reset() {
 	s.buf, s.cur, s.inSeg, s.skip = s.buf[:0], nil, false, 0
+	s.scanned, s.need = 0, 0
+}
+
+// advance drops n bytes from the front of cur: a new message starts.
+func (s *Stream) advance(n int) {
+	s.cur = s.cur[n:]
+	s.scanned, s.need = 0, 0
 }
 
 // Feed adds the next segment of the connection.
@@ -107,7 +119,7 @@ func (s *Stream) peak() {
 func (s *Stream) Next() ([]byte, error) {
 	for {
 		if k := skipKeepalive(s.cur); k > 0 {
-			s.cur = s.cur[k:]
+			s.advance(k)
 			s.stats.Keepalives++
 		}
 		if len(s.cur) == 0 {
@@ -121,25 +133,29 @@ func (s *Stream) Next() ([]byte, error) {
 			s.stats.Interleaved++
 			if frame > len(s.cur) {
 				s.skip = frame - len(s.cur)
-				s.cur = nil
+				s.advance(len(s.cur))
 				return nil, nil
 			}
-			s.cur = s.cur[frame:]
+			s.advance(frame)
 			continue
 		}
-		if !hasHeadEnd(s.cur) {
-			return nil, s.wait()
+		if s.need == 0 {
+			if !hasHeadEnd(s.cur[max(s.scanned-3, 0):]) {
+				s.scanned = len(s.cur)
+				return nil, s.wait()
+			}
+			head, body, ok, err := HeadLength(s.cur)
+			if err != nil {
+				s.stats.BadFraming++
+				s.Reset()
+				return nil, err
+			}
+			if !ok {
+				return nil, s.wait()
+			}
+			s.need = head + max(body, 0)
 		}
-		head, body, ok, err := HeadLength(s.cur)
-		if err != nil {
-			s.stats.BadFraming++
-			s.Reset()
-			return nil, err
-		}
-		if !ok {
-			return nil, s.wait()
-		}
-		total := head + max(body, 0)
+		total := s.need
 		if total > len(s.cur) {
 			if total > s.max {
 				s.stats.Overflows++
@@ -149,7 +165,7 @@ func (s *Stream) Next() ([]byte, error) {
 			return nil, s.wait()
 		}
 		msg := s.cur[:total:total]
-		s.cur = s.cur[total:]
+		s.advance(total)
 		s.stats.Messages++
 		return msg, nil
 	}

@@ -169,3 +169,25 @@ func FuzzStream(f *testing.F) {
 		}
 	})
 }
+
+// TestStreamByteAtATimeIsLinear: a 60 KiB message fed one byte at a time
+// must not be rescanned per byte (that would be ~2·10^9 byte reads).
+func TestStreamByteAtATimeIsLinear(t *testing.T) {
+	head := "OPTIONS sip:x SIP/2.0\r\n" + strings.Repeat("X-Pad: 0123456789abcdefghij\r\n", 1000) + "l: 30000\n\r\n" // bare LF then CRLF blank line
+	msg := []byte(head + strings.Repeat("b", 30000))
+	s := NewStream(StreamConfig{})
+	var got []byte
+	for i := range msg {
+		s.Feed(msg[i : i+1])
+		m, err := s.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m != nil {
+			got = m
+		}
+	}
+	if !bytes.Equal(got, msg) {
+		t.Fatalf("got %d bytes, want %d", len(got), len(msg))
+	}
+}
