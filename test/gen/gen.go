@@ -45,10 +45,14 @@ type generator struct {
 }
 
 // Generate writes o.Packets frames as a pcap (Ethernet link type,
-// microsecond timestamps) to w. The output depends only on o.
+// microsecond timestamps from o.Start, or 2024-01-01 if zero) to w. The
+// output depends only on o.
 func Generate(w io.Writer, o Options) (Stats, error) {
 	if err := o.Validate(); err != nil {
 		return Stats{}, err
+	}
+	if o.Start.IsZero() {
+		o.Start = DefaultOptions().Start
 	}
 	g := &generator{
 		o:     &o,

@@ -44,7 +44,7 @@ type Options struct {
 	Order     string       // OrderRoundRobin or OrderRandom
 	DstMAC    net.HardwareAddr
 	SrcMAC    net.HardwareAddr
-	Start     time.Time // timestamp of the first frame; each next one is 1 µs later
+	Start     time.Time // first frame's timestamp (zero: 2024-01-01); each next one is 1 µs later
 }
 
 // DefaultOptions returns the defaults of `sara gen`.
