@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math"
 	"net/netip"
+	"slices"
 	"testing"
 )
 
@@ -137,6 +138,7 @@ func TestClassesParseIndependently(t *testing.T) {
 // TestOrderOpensEveryFlowFirst: in both orders, with only VIP frames,
 // a flow's j-th frame is in round j: the first Flows frames open every flow.
 func TestOrderOpensEveryFlowFirst(t *testing.T) {
+	sequence := map[string][]string{} // order → tuples of rounds 0 and 1
 	for _, order := range []string{OrderRoundRobin, OrderRandom} {
 		o := DefaultOptions()
 		o.Order, o.Flows, o.Packets = order, 1500, 4500
@@ -154,10 +156,19 @@ func TestOrderOpensEveryFlowFirst(t *testing.T) {
 				t.Fatalf("%s: frame %d is frame %d of its flow, want %d", order, i, seen[d.tuple], i/o.Flows)
 			}
 			seen[d.tuple]++
+			if i < 2*o.Flows {
+				sequence[order] = append(sequence[order], d.tuple)
+			}
 		}
 		if len(seen) != o.Flows || st.FlowsOpened != uint64(o.Flows) {
 			t.Fatalf("%s: %d flows", order, len(seen))
 		}
+	}
+	// round-robin repeats the same order every round; random reshuffles it
+	n := len(sequence[OrderRandom]) / 2
+	rr, rnd := sequence[OrderRoundRobin], sequence[OrderRandom]
+	if !slices.Equal(rr[:n], rr[n:]) || slices.Equal(rnd[:n], rnd[n:]) || slices.Equal(rr[:n], rnd[:n]) {
+		t.Error("round-robin rounds differ, or random rounds are not shuffled")
 	}
 }
 
