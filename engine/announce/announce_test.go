@@ -176,3 +176,17 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+func TestMaxLen(t *testing.T) {
+	m := sample()
+	m.Key = bytes.Repeat([]byte{'k'}, MaxKey)
+	v6 := netip.MustParseAddr("2001:db8::9")
+	m.Client, m.Server, m.N = netip.AddrPortFrom(v6, 1), netip.AddrPortFrom(v6, 2), MaxMedia
+	for i := range m.Media {
+		m.Media[i] = Endpoint{Addr: v6, Port: 9}
+	}
+	b, err := m.Append(nil)
+	if err != nil || len(b) != MaxLen || MaxLen != 689 {
+		t.Fatalf("largest message: %d bytes (%v), MaxLen %d", len(b), err, MaxLen)
+	}
+}

@@ -94,6 +94,9 @@ func (m *Message) Decode(b []byte) error {
 	m.Time = binary.BigEndian.Uint64(hdr[12:])
 	switch m.Type {
 	case TypeHello:
+		if flags != 0 {
+			return ErrFlags // a hello carries no body, so no body flags
+		}
 		if len(r.b) != 0 {
 			return ErrTrailing
 		}
