@@ -3,6 +3,7 @@ package dataplane
 /*
 #include <string.h>
 #include "dp.h"
+#include "dp_sig.h"
 */
 import "C"
 
@@ -55,6 +56,15 @@ func (d *Dataplane) buildConf() (err error) {
 	}
 	if cfg.FailoverRebalance {
 		c.failover_rebalance = 1
+	}
+	if cfg.Signalling {
+		c.sig_enabled = 1
+	}
+	if cfg.GatewayTap {
+		c.gateway_tap = 1
+	}
+	if cfg.Lockstep {
+		c.lockstep = 1
 	}
 	for p := range c.udp_class {
 		c.udp_class[p] = classUDP

@@ -39,6 +39,20 @@ type Config struct {
 	SIPPortsTCP       []uint16
 	RTSPPortsTCP      []uint16
 	SelectionSlots    int // length of the published selection sequence (power of two)
+
+	// Signalling hands signalling to Go (SIP/UDP for a per-Call-ID
+	// decision, TCP signalling as a copy); the caller must then run a
+	// consumer (SigDequeue/SigComplete). Off, signalling is balanced per
+	// 5-tuple like any flow.
+	Signalling bool
+	// GatewayTap hands server->client signalling (frames from a VIP) to Go:
+	// in replay these are the gateway's view of a two-way capture.
+	GatewayTap bool
+	// Lockstep makes a worker wait for Go after each signalling message and
+	// use bursts of one, so replay results do not depend on timing.
+	Lockstep        bool
+	ExpectTableSize uint32 // announced flows (expectation keys); default 65536
+	SigRingSize     uint32 // per-worker ring to and from Go; default 4096
 }
 
 // Limits of the C structures (dp.h).
@@ -48,6 +62,7 @@ const (
 	MaxServers = 1024
 	MaxSlots   = 4096
 	MaxBurst   = 64
+	MaxWorkers = 64
 )
 
 // ErrConfig is wrapped by every configuration error of New.
@@ -65,11 +80,14 @@ func (c *Config) validate() error {
 	if len(c.Ports) == 0 || len(c.Ports) > MaxPorts {
 		bad("%d ports (1..%d)", len(c.Ports), MaxPorts)
 	}
-	if c.Workers < 1 {
-		bad("workers %d < 1", c.Workers)
+	if c.Workers < 1 || c.Workers > MaxWorkers {
+		bad("workers %d (1..%d)", c.Workers, MaxWorkers)
 	}
 	if c.Burst < 1 || c.Burst > MaxBurst {
 		bad("burst %d (1..%d)", c.Burst, MaxBurst)
+	}
+	if r := c.SigRingSize; r < 64 || r&(r-1) != 0 {
+		bad("signalling ring size %d: a power of two >= 64", r)
 	}
 	if c.FlowTableSize < 8 {
 		bad("flow table size %d < 8", c.FlowTableSize)
@@ -105,6 +123,15 @@ func (c *Config) Defaults() {
 	}
 	if c.SelectionSlots == 0 {
 		c.SelectionSlots = 1024
+	}
+	if c.ExpectTableSize == 0 {
+		c.ExpectTableSize = 65536
+	}
+	if c.SigRingSize == 0 {
+		c.SigRingSize = 4096
+	}
+	if c.Lockstep {
+		c.Burst = 1
 	}
 	t := &c.Timeouts
 	for _, p := range []struct {

@@ -19,14 +19,24 @@ var DropReasons = func() []string {
 }()
 
 // Counters are one worker's (or the sum of all workers') counters.
-// Invariants: RX = FwdHit + FwdNew + FwdStateless + Σ Drops - Drops[tx_full];
-// TX + Drops[tx_full] = FwdHit + FwdNew + FwdStateless.
+// Invariants, once no SigDecide message is in flight:
+// RX = Forwarded() + Σ Drops - Drops[tx_full]; TX + Drops[tx_full] = Forwarded().
 type Counters struct {
 	RX              uint64            `json:"rx"`
 	TX              uint64            `json:"tx"`
 	FwdHit          uint64            `json:"fwd_hit"`
 	FwdNew          uint64            `json:"fwd_new"`
 	FwdStateless    uint64            `json:"fwd_stateless"`
+	FwdSig          uint64            `json:"fwd_sig"` // signalling forwarded on Go's decision
+	SigDecide       uint64            `json:"sig_decide"`
+	SigTap          uint64            `json:"sig_tap"`
+	SigGateway      uint64            `json:"sig_gateway"`
+	SigRingFull     uint64            `json:"sig_ring_full"`
+	ExpectHit       uint64            `json:"expect_hit"`
+	ExpectAmbiguous uint64            `json:"expect_ambiguous"`
+	// SigLatency[b] counts SigDecide round trips (worker → Go → worker)
+	// of 2^b to 2^(b+1) nanoseconds.
+	SigLatency []uint64 `json:"sig_latency_log2ns"`
 	FlowsCreated    uint64            `json:"flows_created"`
 	FlowsExpired    uint64            `json:"flows_expired"`
 	FlowsInactive   uint64            `json:"flows_inactive"`
@@ -40,6 +50,30 @@ type Counters struct {
 	Drops           map[string]uint64 `json:"drops"`
 	ServerPackets   []uint64          `json:"server_packets"` // frames forwarded, by server id
 	ServerFlows     []uint64          `json:"server_flows"`   // flows assigned, by server id
+}
+
+// Forwarded is the number of frames the workers decided to transmit.
+func (c *Counters) Forwarded() uint64 { return c.FwdHit + c.FwdNew + c.FwdStateless + c.FwdSig }
+
+// SigLatencyQuantile returns an upper bound (ns) of quantile q of the
+// SigDecide round trip, from the log2 histogram; 0 without samples.
+func (c *Counters) SigLatencyQuantile(q float64) float64 {
+	var total uint64
+	for _, v := range c.SigLatency {
+		total += v
+	}
+	if total == 0 {
+		return 0
+	}
+	need := uint64(q*float64(total) + 0.5)
+	var acc uint64
+	for b, v := range c.SigLatency {
+		acc += v
+		if acc >= need && acc > 0 {
+			return float64(uint64(2) << b)
+		}
+	}
+	return float64(uint64(2) << (len(c.SigLatency) - 1))
 }
 
 // DropTotal is the sum of every drop counter.
@@ -75,6 +109,19 @@ func (c *Counters) add(w *C.struct_dp_counters, servers int) {
 	c.FwdHit += uint64(w.fwd_hit)
 	c.FwdNew += uint64(w.fwd_new)
 	c.FwdStateless += uint64(w.fwd_stateless)
+	c.FwdSig += uint64(w.fwd_sig)
+	c.SigDecide += uint64(w.sig_decide)
+	c.SigTap += uint64(w.sig_tap)
+	c.SigGateway += uint64(w.sig_gateway)
+	c.SigRingFull += uint64(w.sig_ring_full)
+	c.ExpectHit += uint64(w.expect_hit)
+	c.ExpectAmbiguous += uint64(w.expect_ambiguous)
+	if c.SigLatency == nil {
+		c.SigLatency = make([]uint64, len(w.sig_lat))
+	}
+	for i, v := range w.sig_lat {
+		c.SigLatency[i] += uint64(v)
+	}
 	c.FlowsCreated += uint64(w.flows_created)
 	c.FlowsExpired += uint64(w.flows_expired)
 	c.FlowsInactive += uint64(w.flows_inactive)

@@ -42,8 +42,11 @@ type Dataplane struct {
 	pol     [2]*C.struct_dp_policy
 	cur     int // index in pol of the published policy
 	workers []*C.struct_dp_worker
+	wsC     **C.struct_dp_worker // C array of workers for the signalling calls
 	lcores  []uint
 	started bool
+	sig     sigState
+	exp     expectState
 }
 
 // New builds the data plane: mempool, ports (one rx/tx queue pair per
@@ -88,6 +91,9 @@ func New(cfg Config) (d *Dataplane, err error) {
 	if err := d.buildPolicy(); err != nil {
 		return nil, err
 	}
+	if err := d.buildExpect(id); err != nil {
+		return nil, err
+	}
 	for i := 0; i < cfg.Workers; i++ {
 		w, err := d.newWorker(id, i)
 		if err != nil {
@@ -95,6 +101,9 @@ func New(cfg Config) (d *Dataplane, err error) {
 		}
 		d.workers = append(d.workers, w)
 	}
+	d.wsC = (**C.struct_dp_worker)(C.calloc(C.size_t(len(d.workers)), C.size_t(unsafe.Sizeof(uintptr(0)))))
+	copy(unsafe.Slice(d.wsC, len(d.workers)), d.workers)
+	d.sig.init()
 	return d, nil
 }
 
@@ -138,6 +147,15 @@ func (d *Dataplane) newWorker(inst uint32, i int) (*C.struct_dp_worker, error) {
 	w.cursor = C.uint32_t(i * d.cfg.SelectionSlots / d.cfg.Workers)
 	w.conf = d.conf
 	w.shared = d.shared
+	for j, r := range []**C.struct_rte_ring{&w.to_go, &w.from_go} {
+		name := C.CString(fmt.Sprintf("sara%d_w%d_sig%d", inst, i, j))
+		*r = C.dp_ring(name, C.uint(d.cfg.SigRingSize), C.int(eal.SocketOf(d.lcores[i])))
+		C.free(unsafe.Pointer(name))
+		if *r == nil {
+			d.freeWorker(w)
+			return nil, fmt.Errorf("dataplane: signalling ring of worker %d: %w", i, eal.LastErrno())
+		}
+	}
 	sock := C.int(eal.SocketOf(d.lcores[i]))
 	for fam, t := range map[int]*C.struct_dp_ftable{4: &w.t4, 6: &w.t6} {
 		klen := C.sizeof_struct_dp_key4
@@ -157,6 +175,9 @@ func (d *Dataplane) newWorker(inst uint32, i int) (*C.struct_dp_worker, error) {
 }
 
 func (d *Dataplane) freeWorker(w *C.struct_dp_worker) {
+	d.drainSig(w)
+	C.rte_ring_free(w.to_go)
+	C.rte_ring_free(w.from_go)
 	if w.t4.h != nil {
 		C.dp_ftable_free(&w.t4)
 	}
@@ -232,6 +253,12 @@ func (d *Dataplane) Close() error {
 		d.freeWorker(w)
 	}
 	d.workers = nil
+	if d.wsC != nil {
+		C.free(unsafe.Pointer(d.wsC))
+		d.wsC = nil
+	}
+	d.closeExpect()
+	d.sig.free()
 	for i, p := range d.pol {
 		if p != nil {
 			C.rte_free(unsafe.Pointer(p))

@@ -16,12 +16,14 @@
 #include <rte_common.h>
 #include <rte_ether.h>
 #include <rte_hash.h>
+#include <rte_ring.h>
 
 #define DP_MAX_PORTS 8
 #define DP_MAX_VIPS 64
 #define DP_MAX_SERVERS 1024
 #define DP_MAX_SLOTS 4096
 #define DP_BURST_MAX 64
+#define DP_MAX_WORKERS 64
 
 /* Why a frame was not forwarded. Names are in dp_drop_names (dp_worker.c). */
 enum dp_drop {
@@ -40,6 +42,7 @@ enum dp_drop {
 	DP_DROP_NO_SERVER,   /* new flow but no server is selectable */
 	DP_DROP_SERVER_DOWN, /* flow's server failed and the policy is drop */
 	DP_DROP_TX_FULL,     /* tx queue did not take the frame */
+	DP_DROP_SIG_REJECTED, /* signalling Go decided not to forward (no server) */
 	DP_DROP__COUNT
 };
 
@@ -99,6 +102,8 @@ struct dp_ftable {
 	uint32_t purge_next; /* rte_hash_iterate cursor */
 };
 
+struct dp_xtable;
+
 /* Read-only after launch. */
 struct dp_conf {
 	uint32_t nvip4, nvip6;
@@ -114,7 +119,11 @@ struct dp_conf {
 	uint32_t purge_budget;  /* entries examined per purge step and family */
 	uint8_t tcp_syn_only;
 	uint8_t failover_rebalance; /* flows of a failed server: 1 re-select, 0 drop */
-	uint8_t pad[6];
+	uint8_t sig_enabled;        /* hand signalling to Go (else forward it per 5-tuple) */
+	uint8_t gateway_tap;        /* hand server->client signalling (source is a VIP) to Go */
+	uint8_t lockstep;           /* wait for Go after each signalling message (replay) */
+	uint8_t pad[3];
+	struct dp_xtable *xt;       /* expectation table, written by Go only */
 	uint8_t udp_class[65536]; /* timeout class by UDP destination port */
 	uint8_t tcp_class[65536]; /* timeout class by TCP destination port */
 };
@@ -133,8 +142,10 @@ struct dp_shared {
 };
 
 /* Per-worker counters: plain increments by the owner, read by Go.
- * Invariants: rx = fwd_hit + fwd_new + fwd_stateless + Σ drop[r] - drop[TX_FULL]
- *             tx + drop[TX_FULL] = fwd_hit + fwd_new + fwd_stateless */
+ * Invariants, once no DECIDE message is in flight (sig_decide = fwd_sig +
+ * drop[SIG_REJECTED]):
+ *   rx = fwd_hit + fwd_new + fwd_stateless + fwd_sig + Σ drop[r] - drop[TX_FULL]
+ *   tx + drop[TX_FULL] = fwd_hit + fwd_new + fwd_stateless + fwd_sig */
 struct dp_counters {
 	uint64_t rx;
 	uint64_t tx;
@@ -150,6 +161,14 @@ struct dp_counters {
 	uint64_t polls_busy;
 	uint64_t cycles_busy;  /* TSC cycles in polls that received packets */
 	uint64_t cycles_total; /* TSC cycles since launch */
+	uint64_t fwd_sig;       /* signalling forwarded on Go's decision */
+	uint64_t sig_decide;    /* SIP/UDP messages handed to Go for a decision */
+	uint64_t sig_tap;       /* TCP signalling segments copied to Go */
+	uint64_t sig_gateway;   /* server->client signalling handed to Go */
+	uint64_t sig_ring_full; /* signalling not handed to Go: ring full (forwarded per 5-tuple) */
+	uint64_t expect_hit;    /* new flows matched to an announced flow */
+	uint64_t expect_ambiguous; /* new flows matching several announcements: selected instead */
+	uint64_t sig_lat[32];   /* DECIDE round trip, histogram of log2(ns) */
 	uint64_t drop[DP_DROP__COUNT];
 	uint64_t server_pkts[DP_MAX_SERVERS];  /* frames forwarded to each server */
 	uint64_t server_flows[DP_MAX_SERVERS]; /* flows created (or moved) to each server */
@@ -164,6 +183,10 @@ struct dp_worker {
 	uint16_t ports[DP_MAX_PORTS];
 	struct rte_ether_addr port_mac[DP_MAX_PORTS];
 	uint32_t cursor;      /* next selection slot */
+	struct rte_ring *to_go, *from_go;
+	uint64_t sig_sent;    /* messages enqueued to Go (worker writes) */
+	uint64_t sig_done;    /* messages Go has applied (Go writes, release) */
+	uint64_t epoch;       /* loop count, for Go's grace periods */
 	uint64_t policy_seen; /* version of the policy last read (release store) */
 	const struct dp_conf *conf;
 	struct dp_shared *shared;

@@ -23,6 +23,7 @@ struct dp_pkt {
 	uint8_t tcp_flags;
 	uint8_t pad;
 	uint32_t l4_off;
+	uint32_t l4_end; /* end of the IP payload (frame padding excluded) */
 	union {
 		struct dp_key4 k4;
 		struct dp_key6 k6;
@@ -75,6 +76,7 @@ static inline int dp_parse_ipv4(const uint8_t *d, uint32_t len, uint32_t off, st
 	if (frag)
 		return DP_DROP_FRAGMENT;
 	p->family = 4;
+	p->l4_end = off + tot;
 	memset(&p->k4, 0, sizeof(p->k4));
 	memcpy(&p->k4.src, d + off + 12, 4);
 	memcpy(&p->k4.dst, d + off + 16, 4);
@@ -95,6 +97,7 @@ static inline int dp_parse_ipv6(const uint8_t *d, uint32_t len, uint32_t off, st
 		return DP_DROP_BAD_LEN;
 	uint8_t nh = d[off + 6];
 	p->family = 6;
+	p->l4_end = end;
 	memset(&p->k6, 0, sizeof(p->k6));
 	memcpy(p->k6.src, d + off + 8, 16);
 	memcpy(p->k6.dst, d + off + 24, 16);

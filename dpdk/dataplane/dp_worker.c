@@ -15,6 +15,7 @@
 
 #include "dp.h"
 #include "dp_parse.h"
+#include "dp_sig.h"
 
 static const char *const dp_drop_names[DP_DROP__COUNT] = {
 	[DP_DROP_RUNT] = "runt",
@@ -32,6 +33,7 @@ static const char *const dp_drop_names[DP_DROP__COUNT] = {
 	[DP_DROP_NO_SERVER] = "no_server",
 	[DP_DROP_SERVER_DOWN] = "server_down",
 	[DP_DROP_TX_FULL] = "tx_full",
+	[DP_DROP_SIG_REJECTED] = "sig_rejected",
 };
 
 const char *dp_drop_name(int reason)
@@ -70,6 +72,45 @@ static inline int dp_is_vip6(const struct dp_conf *c, const uint8_t *a)
 	return 0;
 }
 
+static void dp_sig_adopt(struct dp_worker *w);
+
+/* dp_sig_send hands m to Go; 0 on success. In lockstep mode it returns once
+ * Go has applied the message (and transmits what Go returned). */
+static inline int dp_sig_send(struct dp_worker *w, struct rte_mbuf *m, uint8_t kind, uint16_t server, uint16_t pi)
+{
+	if (unlikely(rte_pktmbuf_headroom(m) < sizeof(struct dp_sigmeta)))
+		return -1;
+	struct dp_sigmeta *meta = m->buf_addr;
+	meta->tsc = rte_get_tsc_cycles();
+	meta->server = server;
+	meta->kind = kind;
+	meta->port_idx = (uint8_t)pi;
+	if (kind != DP_SIG_DECIDE)
+		rte_mbuf_refcnt_update(m, 1);
+	if (rte_ring_sp_enqueue(w->to_go, m) != 0) {
+		if (kind != DP_SIG_DECIDE)
+			rte_mbuf_refcnt_update(m, -1);
+		w->cnt.sig_ring_full++;
+		return -1;
+	}
+	w->sig_sent++;
+	if (kind == DP_SIG_DECIDE)
+		w->cnt.sig_decide++;
+	else if (kind == DP_SIG_TAP)
+		w->cnt.sig_tap++;
+	else
+		w->cnt.sig_gateway++;
+	if (w->conf->lockstep) {
+		while (__atomic_load_n(&w->sig_done, __ATOMIC_ACQUIRE) < w->sig_sent &&
+		       !__atomic_load_n(&w->stop, __ATOMIC_RELAXED))
+			rte_pause();
+		dp_sig_adopt(w);
+	}
+	return 0;
+}
+
+static inline int dp_is_sig_class(uint8_t c) { return c == DP_TC_SIP || c == DP_TC_RTSP; }
+
 /* dp_select takes the next server of the published sequence. */
 static inline int dp_select(struct dp_worker *w, const struct dp_policy *pol)
 {
@@ -99,7 +140,35 @@ static inline int dp_new_flow(struct dp_worker *w, struct dp_ftable *t, const vo
 		w->cnt.fwd_hit++;
 		return f->server;
 	}
-	int s = dp_select(w, pol);
+	int s = -1;
+	uint32_t session = 0;
+	uint8_t ident = DP_F_ID_SIGNALLING, tclass = 0xff;
+	if (c->xt != NULL) {
+		uint8_t src16[16] = {[10] = 0xff, [11] = 0xff}, dst16[16] = {[10] = 0xff, [11] = 0xff};
+		uint16_t dport_be;
+		if (p->family == 4) {
+			memcpy(src16 + 12, &p->k4.src, 4);
+			memcpy(dst16 + 12, &p->k4.dst, 4);
+			dport_be = p->k4.dport;
+		} else {
+			memcpy(src16, p->k6.src, 16);
+			memcpy(dst16, p->k6.dst, 16);
+			dport_be = p->k6.dport;
+		}
+		struct dp_xcand xc;
+		int xr = dp_xmatch(c->xt, src16, dst16, dport_be, p->proto, &xc);
+		if (xr > 0 && xc.server < c->nservers) {
+			s = xc.server;
+			session = xc.session;
+			ident = DP_F_ID_SECONDARY;
+			tclass = DP_TC_MEDIA;
+			w->cnt.expect_hit++;
+		} else if (xr < 0) {
+			w->cnt.expect_ambiguous++;
+		}
+	}
+	if (s < 0)
+		s = dp_select(w, pol);
 	if (s < 0) {
 		if (pos >= 0)
 			rte_hash_del_key(t->h, key);
@@ -116,9 +185,9 @@ static inline int dp_new_flow(struct dp_worker *w, struct dp_ftable *t, const vo
 	struct dp_flow *f = &t->flows[pos];
 	f->last_seen = now;
 	f->server = (uint16_t)s;
-	f->tclass = p->proto == IPPROTO_TCP ? c->tcp_class[dport] : c->udp_class[dport];
-	f->flags = DP_F_VALID | DP_F_ID_SIGNALLING | DP_F_ST_NEW;
-	f->session = 0;
+	f->tclass = tclass != 0xff ? tclass : p->proto == IPPROTO_TCP ? c->tcp_class[dport] : c->udp_class[dport];
+	f->flags = DP_F_VALID | ident | DP_F_ST_NEW;
+	f->session = session;
 	f->packets = 1;
 	w->cnt.flows_created++;
 	w->cnt.server_flows[s]++;
@@ -177,6 +246,16 @@ static void dp_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts,
 					r = DP_DROP_NOT_VIP;
 			}
 		}
+		if (r == DP_DROP_FROM_VIP && c->gateway_tap) {
+			uint16_t sp = rte_be_to_cpu_16(pk[i].family == 4 ? pk[i].k4.sport : pk[i].k6.sport);
+			uint8_t cl = pk[i].proto == IPPROTO_TCP ? c->tcp_class[sp] : c->udp_class[sp];
+			if (dp_is_sig_class(cl))
+				dp_sig_send(w, m, DP_SIG_GATEWAY, DP_SIG_DROP, pi);
+		}
+		if (r < 0 && c->sig_enabled && pk[i].proto == IPPROTO_UDP &&
+		    c->udp_class[rte_be_to_cpu_16(pk[i].family == 4 ? pk[i].k4.dport : pk[i].k6.dport)] == DP_TC_SIP &&
+		    dp_sig_send(w, m, DP_SIG_DECIDE, DP_SIG_DROP, pi) == 0)
+			continue; /* Go decides by Call-ID and hands it back */
 		if (r >= 0) {
 			w->cnt.drop[r]++;
 			drop[ndrop++] = m;
@@ -219,6 +298,13 @@ static void dp_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts,
 			}
 			w->cnt.server_pkts[s]++;
 			dp_rewrite(w, rte_pktmbuf_mtod(m, uint8_t *), (uint16_t)s, pi);
+			if (c->sig_enabled && pk[i].proto == IPPROTO_TCP) {
+				uint16_t dp = rte_be_to_cpu_16(fam ? pk[i].k6.dport : pk[i].k4.dport);
+				const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+				uint32_t pay = pk[i].l4_off + (uint32_t)(d[pk[i].l4_off + 12] >> 4) * 4;
+				if (dp_is_sig_class(c->tcp_class[dp]) && pay < pk[i].l4_end)
+					dp_sig_send(w, m, DP_SIG_TAP, (uint16_t)s, pi);
+			}
 			tx[ntx++] = m;
 		}
 	}
@@ -228,6 +314,41 @@ static void dp_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts,
 		if (unlikely(sent < ntx)) {
 			w->cnt.drop[DP_DROP_TX_FULL] += ntx - sent;
 			rte_pktmbuf_free_bulk(&tx[sent], ntx - sent);
+		}
+	}
+	if (ndrop)
+		rte_pktmbuf_free_bulk(drop, ndrop);
+}
+
+/* dp_sig_adopt transmits the signalling Go has decided on. */
+static void dp_sig_adopt(struct dp_worker *w)
+{
+	struct rte_mbuf *ms[DP_BURST_MAX], *drop[DP_BURST_MAX];
+	unsigned n = rte_ring_sc_dequeue_burst(w->from_go, (void **)ms, DP_BURST_MAX, NULL);
+	if (n == 0)
+		return;
+	uint64_t now = rte_get_tsc_cycles();
+	unsigned ndrop = 0;
+	for (unsigned i = 0; i < n; i++) {
+		struct rte_mbuf *m = ms[i];
+		struct dp_sigmeta *meta = m->buf_addr;
+		uint64_t ns = (now - meta->tsc) * 1000000ull / (dp_tsc_per_ms ? dp_tsc_per_ms : 1);
+		int b = ns ? 63 - __builtin_clzll(ns) : 0;
+		w->cnt.sig_lat[b > 31 ? 31 : b]++;
+		uint16_t s = meta->server;
+		if (s == DP_SIG_DROP || s >= w->conf->nservers) {
+			w->cnt.drop[DP_DROP_SIG_REJECTED]++;
+			drop[ndrop++] = m;
+			continue;
+		}
+		w->cnt.fwd_sig++;
+		w->cnt.server_pkts[s]++;
+		dp_rewrite(w, rte_pktmbuf_mtod(m, uint8_t *), s, meta->port_idx);
+		if (rte_eth_tx_burst(w->ports[meta->port_idx], w->queue, &m, 1) != 1) {
+			w->cnt.drop[DP_DROP_TX_FULL]++;
+			drop[ndrop++] = m;
+		} else {
+			w->cnt.tx++;
 		}
 	}
 	if (ndrop)
@@ -248,6 +369,9 @@ int dp_worker_run(void *arg)
 		uint32_t now = (uint32_t)((t0 - dp_tsc0) / dp_tsc_per_ms);
 		const struct dp_policy *pol = __atomic_load_n(&w->shared->policy, __ATOMIC_ACQUIRE);
 		__atomic_store_n(&w->policy_seen, pol->version, __ATOMIC_RELEASE);
+		__atomic_store_n(&w->epoch, w->epoch + 1, __ATOMIC_RELEASE);
+		if (c->sig_enabled)
+			dp_sig_adopt(w);
 		uint32_t total = 0;
 		for (uint16_t pi = 0; pi < w->nports; pi++) {
 			uint16_t n = rte_eth_rx_burst(w->ports[pi], w->queue, pkts, (uint16_t)c->burst);

@@ -128,7 +128,7 @@ func TestReplayForwardsSessionsStickyAndCountsDrops(t *testing.T) {
 			t.Errorf("drop %s = %d, want %d", reason, c.Drops[reason], n)
 		}
 	}
-	fwd := c.FwdHit + c.FwdNew + c.FwdStateless
+	fwd := c.Forwarded()
 	if c.RX != fwd+c.DropTotal()-c.Drops["tx_full"] || c.TX+c.Drops["tx_full"] != fwd {
 		t.Fatalf("counters do not reconcile: %+v", c)
 	}

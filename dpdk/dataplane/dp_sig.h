@@ -1,0 +1,143 @@
+/*
+ * dp_sig.h — the signalling path between the workers and Go.
+ *
+ * to_go (worker → Go, one SP/SC rte_ring per worker) carries mbufs whose
+ * payload Go inspects:
+ *   DECIDE  SIP over UDP to the VIP: the server depends on the Call-ID, so the
+ *           worker does not forward it; Go returns it on from_go with the
+ *           server it chose (or DP_SIG_DROP).
+ *   TAP     a frame of a TCP signalling connection (SIP/TCP, RTSP), forwarded
+ *           by the worker as usual; Go holds an extra reference and frees it.
+ *   GATEWAY a server->client signalling frame (source is a VIP): in replay,
+ *           the gateway's view; inspected, never forwarded.
+ * from_go (Go → worker, SP/SC) returns DECIDE mbufs, adopted at a burst
+ * boundary. Go advances sig_done after each message is fully applied
+ * (expectations installed); in lockstep mode (replay) a worker waits for it
+ * before its next packet, so results do not depend on the machine's speed.
+ *
+ * The expectation table maps (dst IP, dst port, proto) to up to DP_XCANDS
+ * candidates (client address known or not, server, session). Go is its only
+ * writer (rte_hash with lock-free readers; each entry under a seqlock);
+ * workers read it on a flow-table miss and promote a match to an exact
+ * secondary flow on the candidate's server.
+ */
+#ifndef SARA_DP_SIG_H
+#define SARA_DP_SIG_H
+
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "dp.h"
+
+enum dp_sig_kind { DP_SIG_DECIDE = 1, DP_SIG_TAP = 2, DP_SIG_GATEWAY = 3 };
+
+#define DP_SIG_DROP 0xffff
+
+/* Written by the worker into the mbuf's headroom (buf_addr). */
+struct dp_sigmeta {
+	uint64_t tsc;
+	uint32_t l4_off;
+	uint16_t server;
+	uint8_t kind;
+	uint8_t port_idx;
+};
+
+#define DP_XCANDS 4
+
+struct dp_xkey {
+	uint8_t dst[16]; /* IPv4 as ::ffff:a.b.c.d */
+	uint16_t dport;  /* network order */
+	uint8_t proto;
+	uint8_t pad[13];
+};
+static_assert(sizeof(struct dp_xkey) == 32, "dp_xkey layout");
+
+struct dp_xcand {
+	uint8_t src[16]; /* client address when has_src */
+	uint8_t has_src;
+	uint8_t pad;
+	uint16_t server;
+	uint32_t session;
+};
+
+struct dp_xentry {
+	uint32_t seq; /* seqlock: odd while Go writes */
+	uint32_t n;
+	struct dp_xcand c[DP_XCANDS];
+};
+
+struct dp_xtable {
+	struct rte_hash *h; /* key → entry index (as data) */
+	struct dp_xentry *e;
+	uint32_t cap;
+};
+
+int dp_xtable_init(struct dp_xtable *x, const char *name, uint32_t cap, int socket);
+void dp_xtable_free(struct dp_xtable *x);
+
+/* Go-side helpers (one call per burst or per control update). */
+struct dp_sigmsg {
+	uintptr_t mbuf;
+	const uint8_t *payload;
+	uint32_t len;
+	uint16_t worker;
+	uint16_t server;
+	uint8_t kind;
+	uint8_t family;
+	uint8_t proto;
+	uint8_t pad;
+	uint8_t src[16], dst[16];
+	uint16_t sport, dport; /* host order */
+	uint32_t pad2;
+	uint64_t tsc;
+};
+
+#endif
+
+/* dp_xmatch looks a new flow up in the expectation table: 1 and *out on a
+ * match, 0 when nothing is expected, -1 when several servers expect it and
+ * the client address does not tell them apart. Lock-free read. */
+static inline int dp_xmatch(const struct dp_xtable *x, const uint8_t *src16, const uint8_t *dst16,
+			    uint16_t dport_be, uint8_t proto, struct dp_xcand *out)
+{
+	struct dp_xkey k;
+	memset(&k, 0, sizeof(k));
+	memcpy(k.dst, dst16, 16);
+	k.dport = dport_be;
+	k.proto = proto;
+	void *data;
+	if (rte_hash_lookup_data(x->h, &k, &data) < 0)
+		return 0;
+	const struct dp_xentry *e = &x->e[(uintptr_t)data];
+	struct dp_xcand c[DP_XCANDS];
+	uint32_t n, s1;
+	for (;;) {
+		s1 = __atomic_load_n(&e->seq, __ATOMIC_ACQUIRE);
+		if (s1 & 1) {
+			rte_pause();
+			continue;
+		}
+		n = e->n < DP_XCANDS ? e->n : DP_XCANDS;
+		memcpy(c, e->c, n * sizeof(c[0]));
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (__atomic_load_n(&e->seq, __ATOMIC_RELAXED) == s1)
+			break;
+	}
+	int any = -1;
+	for (uint32_t i = 0; i < n; i++) {
+		if (c[i].has_src) {
+			if (memcmp(c[i].src, src16, 16) == 0) {
+				*out = c[i];
+				return 1;
+			}
+		} else if (any < 0) {
+			any = (int)i;
+		} else if (c[any].server != c[i].server) {
+			return -1;
+		}
+	}
+	if (any < 0)
+		return 0;
+	*out = c[any];
+	return 1;
+}
