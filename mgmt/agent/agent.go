@@ -19,6 +19,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/sara-lb/sara/engine/cluster"
 	"github.com/sara-lb/sara/mgmt/auth"
 	"github.com/sara-lb/sara/mgmt/heartbeat"
 	"github.com/sara-lb/sara/mgmt/loadvec"
@@ -190,4 +191,16 @@ func (a *Agent) send(body []byte, ok *atomic.Uint64) {
 func (a *Agent) Counters() Counters {
 	return Counters{Heartbeats: a.heartbeats.Load(), LoadVectors: a.vectors.Load(), SendErrors: a.sendErrs.Load(),
 		ProbeFailures: a.probeFails.Load(), SampleErrors: a.sampleErrs.Load()}
+}
+
+// SampleOnce measures one load vector for cfg over interval (CPU is the busy
+// fraction during interval), as `sara agent sample` prints it.
+func SampleOnce(cfg Config, interval time.Duration) (cluster.LoadVector, sysload.Raw, error) {
+	sa, err := sysload.New(sysload.Config{ServicePort: cfg.ServicePort, ServiceProto: cfg.ServiceProto,
+		IODivisor: cfg.IODivisor, BacklogLimit: cfg.BacklogLimit})
+	if err != nil {
+		return cluster.LoadVector{}, sysload.Raw{}, err
+	}
+	time.Sleep(interval)
+	return sa.Sample()
 }

@@ -9,6 +9,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/sara-lb/sara/engine/cluster"
+	"github.com/sara-lb/sara/mgmt/logging"
 )
 
 // ErrServers reports a bad server list (duplicate id or host).
@@ -109,9 +110,9 @@ func (m *Monitor) apply(r *record, now time.Time) {
 		Reason: why, At: now, Failover: m.cfg.Failover}
 	r.state, r.since = st, now
 	m.c.Transitions[st]++
-	fields := []zap.Field{zap.Uint16("server", uint16(ev.Server)), zap.String("name", ev.Name),
-		zap.Uint32("host", ev.Host), zap.Stringer("from", ev.From), zap.Stringer("to", ev.To),
-		zap.String("reason", why)}
+	fields := []zap.Field{logging.Server(ev.Name), zap.Uint16("server_id", uint16(ev.Server)),
+		zap.Uint32("host_id", ev.Host), zap.Stringer("from", ev.From), logging.State(ev.To.String()),
+		logging.Reason(why)}
 	if ev.Failed() {
 		fields = append(fields, zap.Stringer("failover", ev.Failover))
 	}
