@@ -26,7 +26,7 @@ type Flow struct {
 // flowEntry is a Flow in the table.
 type flowEntry struct {
 	Flow
-	sess     *sessEntry // owning session for Announced flows (nil otherwise)
+	sess     *sessEntry // owning session for Secondary flows (nil otherwise)
 	lingerAt time.Time  // session ended: purge at this time at the latest
 	gone     bool
 }

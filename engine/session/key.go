@@ -55,8 +55,8 @@ type Identity uint8
 // Flow identities. Plain flows belong to no session (Pin).
 const (
 	Signalling Identity = iota // carries the session's signalling
-	Announced                  // announced by signalling, promoted from an expectation
-	Secondary                  // a further flow of a session (kept for the paper's vocabulary)
+	Announced                  // announced by signalling, not seen yet: what an Expectation is (no flow has it)
+	Secondary                  // an announced flow seen: promoted from an Expectation by its first packet
 	Plain                      // no session: pinned to a server by the caller
 )
 

@@ -40,8 +40,8 @@ func TestSIPCallLifecycle(t *testing.T) {
 	wantVerdict(t, tr.Observe(t0.Add(time.Second), udp("10.0.0.1:30000", "192.0.2.10:20000")), Promoted, id, 2)
 	v := tr.Observe(t0.Add(2*time.Second), udp("10.0.0.1:30000", "192.0.2.10:20000"))
 	wantVerdict(t, v, Hit, id, 2)
-	if f, _ := tr.Lookup(t0.Add(2*time.Second), udp("10.0.0.1:30000", "192.0.2.10:20000")); f.Status != StatusEstablished || f.Identity != Announced {
-		t.Fatalf("flow %+v: want established announced", f)
+	if f, _ := tr.Lookup(t0.Add(2*time.Second), udp("10.0.0.1:30000", "192.0.2.10:20000")); f.Status != StatusEstablished || f.Identity != Secondary {
+		t.Fatalf("flow %+v: want established secondary", f)
 	}
 	// Server → client media (what a gateway sees) also belongs to the call.
 	wantVerdict(t, tr.Observe(t0.Add(time.Second), udp("192.0.2.10:20000", "10.0.0.1:30000")), Promoted, id, 2)

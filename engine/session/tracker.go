@@ -102,7 +102,7 @@ func (t *Tracker) Observe(now time.Time, k FlowKey) Verdict {
 		return Verdict{Outcome: Miss}
 	}
 	s := x.sess
-	f, err := t.addFlow(now, Flow{Key: k, Identity: Announced, Session: s.ID, Server: s.Server,
+	f, err := t.addFlow(now, Flow{Key: k, Identity: Secondary, Session: s.ID, Server: s.Server,
 		HasServer: s.HasServer, Timeout: t.cfg.Timeouts.Media})
 	if err != nil {
 		// Table full (counted): the expectation stays, the packet is a miss.
@@ -113,7 +113,7 @@ func (t *Tracker) Observe(now time.Time, k FlowKey) Verdict {
 	s.flows = append(s.flows, f)
 	s.touch(now)
 	t.removeExpectation(x, &t.ctr.expMatched)
-	return Verdict{Outcome: Promoted, Identity: Announced, Session: s.ID, Server: s.Server, HasServer: s.HasServer}
+	return Verdict{Outcome: Promoted, Identity: Secondary, Session: s.ID, Server: s.Server, HasServer: s.HasServer}
 }
 
 // Lookup returns flow k with its status at now.

@@ -59,6 +59,9 @@ func (w *wheel) advance(now time.Time, budget int, purge func(timed, time.Time))
 	}
 	visited := 0
 	end := w.tickOf(now)
+	if w.size == 0 && w.cur < end { // nothing scheduled: skip the empty slots at once
+		w.cur, w.pos = end, 0
+	}
 	for w.cur < end && visited < budget {
 		slot := &w.slots[w.cur%int64(len(w.slots))]
 		for w.pos < len(*slot) && visited < budget {

@@ -131,7 +131,7 @@ func (a *analyzer) media(ts time.Time, k session.FlowKey) {
 	switch {
 	case v.Outcome == session.Ambiguous:
 		a.stats.Ambiguous++
-	case (v.Outcome == session.Hit || v.Outcome == session.Promoted) && v.Identity == session.Announced:
+	case (v.Outcome == session.Hit || v.Outcome == session.Promoted) && v.Identity == session.Secondary:
 		a.claim(v.Session, k, RoleMedia)
 	}
 }
