@@ -11,9 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sara-lb/sara/config"
-	"github.com/sara-lb/sara/dpdk/dataplane"
-	"github.com/sara-lb/sara/dpdk/eal"
-	"github.com/sara-lb/sara/dpdk/replay"
 	"github.com/sara-lb/sara/engine/dispatcher"
 )
 
@@ -31,19 +28,7 @@ func init() {
 			if err != nil {
 				return err
 			}
-			cfg.Dataplane.Workers = 1
-			args, err := dispatcher.EALArgs(cfg)
-			if err != nil {
-				return err
-			}
-			if err := eal.Init(args); err != nil {
-				return err
-			}
-			dc := dispatcher.DataplaneConfig(cfg)
-			res, err := replay.Run(dc, in, out, func(dp *dataplane.Dataplane) error {
-				return dp.Publish(dataplane.Policy{Sequence: dataplane.RoundRobin(
-					dispatcher.ServerIDs(cfg), dc.SelectionSlots)})
-			})
+			res, err := dispatcher.Replay(cfg, in, out)
 			if err != nil {
 				return err
 			}
@@ -68,7 +53,7 @@ func init() {
 }
 
 // printReplaySummary writes a readable per-server and per-drop summary.
-func printReplaySummary(w io.Writer, cfg *config.Config, res *replay.Result) error {
+func printReplaySummary(w io.Writer, cfg *config.Config, res *dispatcher.ReplayResult) error {
 	c := res.Counters
 	fmt.Fprintf(w, "replayed %d frames in %v: %d forwarded, %d dropped, %d flows\n\n",
 		res.Frames, res.Elapsed.Round(1e6), c.TX, c.DropTotal(), c.FlowsCreated)

@@ -55,11 +55,17 @@ func CountFrames(path string) (uint64, error) {
 	}
 }
 
+// Setup runs after the data plane is built and before it starts (to publish
+// a policy, start a signalling consumer). The function it returns, if any,
+// runs once every frame has been processed, before the ports close.
+type Setup func(*dataplane.Dataplane) (done func(), err error)
+
 // Run replays in through a data plane configured by cfg (its Ports are
 // replaced by one net_pcap port reading in and writing out; one worker) and
-// returns the counters. setup, if not nil, runs after the data plane is built
-// and before it starts (to publish a policy).
-func Run(cfg dataplane.Config, in, out string, setup func(*dataplane.Dataplane) error) (*Result, error) {
+// returns the counters. It waits until every frame was received and every
+// decision taken (the counters' invariant holds), so the output is
+// complete.
+func Run(cfg dataplane.Config, in, out string, setup Setup) (*Result, error) {
 	frames, err := CountFrames(in)
 	if err != nil {
 		return nil, err
@@ -72,10 +78,18 @@ func Run(cfg dataplane.Config, in, out string, setup func(*dataplane.Dataplane) 
 		return nil, err
 	}
 	defer dp.Close()
+	var done func()
 	if setup != nil {
-		if err := setup(dp); err != nil {
+		if done, err = setup(dp); err != nil {
 			return nil, err
 		}
+	}
+	if done != nil {
+		defer func() {
+			if done != nil {
+				done()
+			}
+		}()
 	}
 	start := time.Now()
 	if err := dp.Start(); err != nil {
@@ -91,7 +105,8 @@ func Run(cfg dataplane.Config, in, out string, setup func(*dataplane.Dataplane) 
 		}
 		got := st.RxPackets + st.RxErrors + st.RxNoMbuf
 		c := dp.Totals()
-		if got >= frames && c.RX >= st.RxPackets {
+		settled := c.RX == c.Forwarded()+c.DropTotal()-c.Drops["tx_full"]
+		if got >= frames && c.RX >= st.RxPackets && settled {
 			break
 		}
 		if got != last {
@@ -103,6 +118,10 @@ func Run(cfg dataplane.Config, in, out string, setup func(*dataplane.Dataplane) 
 		time.Sleep(time.Millisecond)
 	}
 	dp.Stop()
+	if done != nil {
+		done()
+		done = nil
+	}
 	res.Elapsed = time.Since(start)
 	res.Port, _ = port.Stats()
 	res.Counters = dp.Totals()

@@ -107,7 +107,7 @@ func baseConfig() dataplane.Config {
 		IdlePolls: 64, IdleSleep: 50 * time.Microsecond}
 }
 
-func publishAll(dp *dataplane.Dataplane) error {
-	return dp.Publish(dataplane.Policy{Sequence: dataplane.RoundRobin(
+func publishAll(dp *dataplane.Dataplane) (func(), error) {
+	return nil, dp.Publish(dataplane.Policy{Sequence: dataplane.RoundRobin(
 		[]cluster.ServerID{0, 1, 2}, 1024)})
 }

@@ -1,0 +1,116 @@
+package sigpath
+
+import (
+	"net/netip"
+
+	"github.com/sara-lb/sara/dpdk/dataplane"
+	"github.com/sara-lb/sara/engine/cluster"
+	"github.com/sara-lb/sara/engine/session"
+)
+
+// mirror keeps the data plane's expectation table equal to the tracker's
+// expectations of flows towards a VIP (the only ones the dispatcher sees).
+// An expectation of a session without a server waits for Associated.
+type mirror struct {
+	session.NopListener
+	dp      *dataplane.Dataplane
+	vips    map[netip.Addr]bool
+	byKey   map[dataplane.ExpectKey][]session.Expectation
+	pending map[session.ID][]session.Expectation
+	servers map[session.ID]cluster.ServerID
+	ctr     *Counters
+}
+
+func newMirror(dp *dataplane.Dataplane, vips []netip.Addr) *mirror {
+	m := &mirror{dp: dp, vips: map[netip.Addr]bool{}, byKey: map[dataplane.ExpectKey][]session.Expectation{},
+		pending: map[session.ID][]session.Expectation{}, servers: map[session.ID]cluster.ServerID{}}
+	for _, v := range vips {
+		m.vips[v.Unmap()] = true
+	}
+	return m
+}
+
+func keyOf(e session.Expectation) dataplane.ExpectKey {
+	proto := uint8(17)
+	if e.Proto == session.TCP {
+		proto = 6
+	}
+	return dataplane.ExpectKey{Dst: netip.AddrPortFrom(e.Dst.Addr().Unmap(), e.Dst.Port()), Proto: proto}
+}
+
+// ExpectationAdded installs e (or parks it until its session has a server).
+func (m *mirror) ExpectationAdded(e session.Expectation) {
+	if !m.vips[e.Dst.Addr().Unmap()] {
+		return
+	}
+	if srv, ok := m.servers[e.Session]; ok {
+		e.Server, e.HasServer = srv, true
+	}
+	if !e.HasServer {
+		m.pending[e.Session] = append(m.pending[e.Session], e)
+		return
+	}
+	k := keyOf(e)
+	m.byKey[k] = append(m.byKey[k], e)
+	m.write(k)
+}
+
+// ExpectationRemoved removes e's candidate.
+func (m *mirror) ExpectationRemoved(e session.Expectation) {
+	k := keyOf(e)
+	list := m.byKey[k]
+	for i := range list {
+		if list[i].Session == e.Session && list[i].Dst == e.Dst && list[i].Src == e.Src {
+			list = append(list[:i], list[i+1:]...)
+			break
+		}
+	}
+	if len(list) == 0 {
+		delete(m.byKey, k)
+	} else {
+		m.byKey[k] = list
+	}
+	p := m.pending[e.Session]
+	for i := range p {
+		if p[i].Dst == e.Dst {
+			m.pending[e.Session] = append(p[:i], p[i+1:]...)
+			break
+		}
+	}
+	m.write(k)
+}
+
+// Associated installs the session's parked expectations on its server.
+func (m *mirror) Associated(id session.ID, server cluster.ServerID) {
+	m.servers[id] = server
+	for _, e := range m.pending[id] {
+		e.Server, e.HasServer = server, true
+		k := keyOf(e)
+		m.byKey[k] = append(m.byKey[k], e)
+		m.write(k)
+	}
+	delete(m.pending, id)
+}
+
+// SessionEnded forgets the session's server.
+func (m *mirror) SessionEnded(s session.Session, _ session.EndReason) {
+	delete(m.servers, s.ID)
+	delete(m.pending, s.ID)
+}
+
+func (m *mirror) write(k dataplane.ExpectKey) {
+	list := m.byKey[k]
+	if len(list) > dataplane.MaxExpectCands {
+		m.ctr.ExpectMany++
+		list = list[:dataplane.MaxExpectCands]
+	}
+	cands := make([]dataplane.ExpectCand, len(list))
+	for i, e := range list {
+		cands[i] = dataplane.ExpectCand{Src: e.Src, Server: e.Server, Session: uint32(e.Session)}
+	}
+	if err := m.dp.ExpectSet(k, cands); err != nil {
+		m.ctr.ExpectErr++
+		return
+	}
+	m.ctr.ExpectSet++
+}

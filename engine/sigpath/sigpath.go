@@ -1,0 +1,225 @@
+// Package sigpath is the Go half of the data plane's signalling path. One
+// goroutine dequeues, in bursts, the frames the C workers hand over (SIP
+// over UDP awaiting a per-Call-ID decision, copies of TCP signalling
+// segments, the gateway's view of server->client signalling), runs the
+// protocol inspectors on them, applies the result to the session tracker,
+// chooses servers for new sessions, mirrors announced flows into the data
+// plane's expectation table and completes the burst in one call.
+//
+//	worker ──to_go ring──► Path.Poll ─► inspect (sip|rtsp) ─► session.Tracker.Signal
+//	   ▲                         │                               │ Listener
+//	   └──from_go ring◄── SigComplete(servers)    dp.ExpectSet ◄─┘
+package sigpath
+
+import (
+	"errors"
+	"hash/maphash"
+	"net/netip"
+	"time"
+
+	"github.com/sara-lb/sara/dpdk/dataplane"
+	"github.com/sara-lb/sara/engine/cluster"
+	"github.com/sara-lb/sara/engine/inspect"
+	"github.com/sara-lb/sara/engine/inspect/rtsp"
+	"github.com/sara-lb/sara/engine/inspect/sip"
+	"github.com/sara-lb/sara/engine/session"
+)
+
+// Config says which ports carry which protocol.
+type Config struct {
+	SIPUDPPorts, SIPTCPPorts, RTSPTCPPorts []uint16
+	Timeouts                               session.Timeouts
+}
+
+// Counters of the signalling path. Plain fields: read them from the
+// goroutine that polls, or after it stopped.
+type Counters struct {
+	Messages    uint64 `json:"messages"`     // signalling messages inspected
+	BadMessages uint64 `json:"bad_messages"` // rejected by an inspector
+	NoSession   uint64 `json:"no_session"`   // outside any session (REGISTER, OPTIONS...)
+	Orphans     uint64 `json:"orphans"`      // in-session message of an unknown session
+	NewSessions uint64 `json:"new_sessions"` // sessions given a server here
+	Fallback    uint64 `json:"fallback"`     // SIP/UDP decided by source hash (no session)
+	Rejected    uint64 `json:"rejected"`     // SIP/UDP rejected: no selectable server
+	ExpectSet   uint64 `json:"expect_set"`   // expectation entries written to the data plane
+	ExpectErr   uint64 `json:"expect_errors"`
+	ExpectMany  uint64 `json:"expect_too_many"` // more sessions expect one flow than the data plane tells apart
+}
+
+type dirKey struct{ src, dst netip.AddrPort }
+
+// Path consumes one data plane's signalling.
+type Path struct {
+	dp       *dataplane.Dataplane
+	tr       *session.Tracker
+	sip      inspect.Inspector
+	rtsp     inspect.Inspector
+	res      inspect.Result
+	cfg      Config
+	streams  map[dirKey]*inspect.Stream
+	seq      []cluster.ServerID
+	cursor   int
+	seed     maphash.Seed
+	mirror   *mirror
+	sigs     [dataplane.SigBatch]dataplane.Signal
+	decision [dataplane.SigBatch]uint16
+	ctr      Counters
+}
+
+// New returns a Path for dp, which must have been built with Signalling.
+func New(dp *dataplane.Dataplane, vips []netip.Addr, cfg Config) (*Path, error) {
+	m := newMirror(dp, vips)
+	scfg := session.DefaultConfig()
+	if cfg.Timeouts != (session.Timeouts{}) {
+		scfg.Timeouts = cfg.Timeouts
+	}
+	scfg.Listener = m
+	tr, err := session.New(scfg)
+	if err != nil {
+		return nil, err
+	}
+	p := &Path{dp: dp, tr: tr, sip: sip.New(), rtsp: rtsp.New(), cfg: cfg,
+		streams: map[dirKey]*inspect.Stream{}, seed: maphash.MakeSeed(), mirror: m}
+	m.ctr = &p.ctr
+	return p, nil
+}
+
+// SetSequence gives the path the selection sequence the data plane was
+// published with; new SIP/UDP sessions take its slots in turn.
+func (p *Path) SetSequence(seq []cluster.ServerID) { p.seq = append(p.seq[:0], seq...) }
+
+// Counters returns the path's counters.
+func (p *Path) Counters() Counters { return p.ctr }
+
+// Tracker returns the session tracker (for the caller's goroutine only).
+func (p *Path) Tracker() *session.Tracker { return p.tr }
+
+// Poll handles one burst: it returns the number of frames handled.
+func (p *Path) Poll(now time.Time) int {
+	n := p.dp.SigDequeue(p.sigs[:])
+	for i := 0; i < n; i++ {
+		p.decision[i] = p.handle(now, &p.sigs[i])
+	}
+	if n > 0 {
+		p.dp.SigComplete(p.decision[:n])
+	}
+	p.tr.Expire(now, 64)
+	p.dp.ExpectReclaim()
+	return n
+}
+
+// Run polls until stop is closed, sleeping briefly when idle.
+func (p *Path) Run(stop <-chan struct{}) {
+	idle := 0
+	for {
+		select {
+		case <-stop:
+			return
+		default:
+		}
+		if p.Poll(time.Now()) > 0 {
+			idle = 0
+			continue
+		}
+		if idle++; idle > 64 {
+			time.Sleep(20 * time.Microsecond)
+		}
+	}
+}
+
+func has(ports []uint16, p uint16) bool {
+	for _, x := range ports {
+		if x == p {
+			return true
+		}
+	}
+	return false
+}
+
+// handle applies one frame and returns the decision for SigDecide frames.
+func (p *Path) handle(now time.Time, s *dataplane.Signal) uint16 {
+	m := inspect.Meta{Src: s.Src, Dst: s.Dst, Dir: inspect.FromClient}
+	port := s.Dst.Port()
+	if s.Kind == dataplane.SigGateway {
+		m.Dir, port = inspect.FromServer, s.Src.Port()
+	}
+	if !s.TCP {
+		return p.message(now, s, m, p.sip, s.Payload)
+	}
+	m.Transport = inspect.TCP
+	ins := p.rtsp
+	if has(p.cfg.SIPTCPPorts, port) {
+		ins = p.sip
+	}
+	k := dirKey{s.Src, s.Dst}
+	st := p.streams[k]
+	if st == nil {
+		st = inspect.NewStream(inspect.StreamConfig{})
+		p.streams[k] = st
+	}
+	st.Feed(s.Payload)
+	for {
+		msg, err := st.Next()
+		if err != nil || msg == nil {
+			break
+		}
+		p.message(now, s, m, ins, msg)
+	}
+	return dataplane.NoServer
+}
+
+// message inspects one message and applies it; for SIP/UDP it returns the
+// server the frame goes to.
+func (p *Path) message(now time.Time, s *dataplane.Signal, m inspect.Meta, ins inspect.Inspector, msg []byte) uint16 {
+	p.ctr.Messages++
+	if err := ins.Inspect(m, msg, &p.res); err != nil {
+		p.ctr.BadMessages++
+		return p.fallback(s)
+	}
+	d, err := p.tr.Signal(now, m, &p.res)
+	switch {
+	case errors.Is(err, session.ErrNoSession):
+		p.ctr.NoSession++
+		return p.fallback(s)
+	case errors.Is(err, session.ErrUnknownSession):
+		p.ctr.Orphans++
+		return p.fallback(s)
+	case err != nil:
+		p.ctr.BadMessages++
+		return p.fallback(s)
+	}
+	server, ok := d.Server, d.HasServer
+	if d.NeedsServer {
+		if s.Kind == dataplane.SigTap {
+			server, ok = s.Server, true // a TCP connection's sessions follow it
+		} else if len(p.seq) > 0 {
+			server, ok = p.seq[p.cursor%len(p.seq)], true
+			p.cursor++
+		}
+		if ok {
+			p.ctr.NewSessions++
+			_ = p.tr.Assign(d.Session, server)
+		}
+	}
+	if !ok {
+		p.ctr.Rejected++
+		return dataplane.NoServer
+	}
+	return uint16(server)
+}
+
+// fallback decides a SIP/UDP frame no session claims: by a hash of its
+// source, so one client's stray messages stay on one server.
+func (p *Path) fallback(s *dataplane.Signal) uint16 {
+	if s.Kind != dataplane.SigDecide {
+		return dataplane.NoServer
+	}
+	if len(p.seq) == 0 {
+		p.ctr.Rejected++
+		return dataplane.NoServer
+	}
+	p.ctr.Fallback++
+	a := s.Src.Addr().As16()
+	h := maphash.Bytes(p.seed, a[:])
+	return uint16(p.seq[h%uint64(len(p.seq))])
+}
