@@ -111,4 +111,6 @@ func FuzzClassify(f *testing.F) {
 	})
 }
 
-func itoa(v uint16) string { return netip.AddrPortFrom(netip.IPv4Unspecified(), v).String()[len("0.0.0.0:"):] }
+func itoa(v uint16) string {
+	return netip.AddrPortFrom(netip.IPv4Unspecified(), v).String()[len("0.0.0.0:"):]
+}

@@ -22,21 +22,21 @@ var DropReasons = func() []string {
 // Invariants, once no SigDecide message is in flight:
 // RX = Forwarded() + Σ Drops - Drops[tx_full]; TX + Drops[tx_full] = Forwarded().
 type Counters struct {
-	RX              uint64            `json:"rx"`
-	TX              uint64            `json:"tx"`
-	FwdHit          uint64            `json:"fwd_hit"`
-	FwdNew          uint64            `json:"fwd_new"`
-	FwdStateless    uint64            `json:"fwd_stateless"`
-	FwdSig          uint64            `json:"fwd_sig"` // signalling forwarded on Go's decision
-	SigDecide       uint64            `json:"sig_decide"`
-	SigTap          uint64            `json:"sig_tap"`
-	SigGateway      uint64            `json:"sig_gateway"`
-	SigRingFull     uint64            `json:"sig_ring_full"`
-	ExpectHit       uint64            `json:"expect_hit"`
-	ExpectAmbiguous uint64            `json:"expect_ambiguous"`
+	RX              uint64 `json:"rx"`
+	TX              uint64 `json:"tx"`
+	FwdHit          uint64 `json:"fwd_hit"`
+	FwdNew          uint64 `json:"fwd_new"`
+	FwdStateless    uint64 `json:"fwd_stateless"`
+	FwdSig          uint64 `json:"fwd_sig"` // signalling forwarded on Go's decision
+	SigDecide       uint64 `json:"sig_decide"`
+	SigTap          uint64 `json:"sig_tap"`
+	SigGateway      uint64 `json:"sig_gateway"`
+	SigRingFull     uint64 `json:"sig_ring_full"`
+	ExpectHit       uint64 `json:"expect_hit"`
+	ExpectAmbiguous uint64 `json:"expect_ambiguous"`
 	// SigLatency[b] counts SigDecide round trips (worker → Go → worker)
 	// of 2^b to 2^(b+1) nanoseconds.
-	SigLatency []uint64 `json:"sig_latency_log2ns"`
+	SigLatency      []uint64          `json:"sig_latency_log2ns"`
 	FlowsCreated    uint64            `json:"flows_created"`
 	FlowsExpired    uint64            `json:"flows_expired"`
 	FlowsInactive   uint64            `json:"flows_inactive"`
