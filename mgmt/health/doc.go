@@ -9,8 +9,10 @@
 //     Failed between n·d and n·d + d after its last heartbeat.
 //   - Lost heartbeats are counted from Seq gaps (u16, wraparound). A Seq at
 //     most 16 behind the last one is a late or duplicate datagram and is
-//     ignored; a larger backwards jump, or any backwards jump after n·d of
-//     silence, is an agent restart (re-baselined, not counted as loss).
+//     ignored; a larger backwards jump is an agent restart (re-baselined,
+//     not counted as loss). After n·d of silence, any backwards jump and any
+//     forward gap above twice the periods that fit in the silence (plus 16)
+//     is a restart too; a smaller gap is a partition and counts as lost.
 //     Agents start Seq at a random value so restarts rarely look late.
 //   - Damping: a server recovering from Failed or AppDown is on probation
 //     and re-enters Active only after k good periods, i.e. k heartbeats in a

@@ -222,3 +222,20 @@ func TestRunStopsOnCancel(t *testing.T) {
 		t.Fatal("Run did not stop")
 	}
 }
+
+// TestSilenceRestartVersusPartition: after a silence, a Seq that continues
+// (partition) counts the missing beats; a random new Seq (restart) does not.
+func TestSilenceRestartVersusPartition(t *testing.T) {
+	r := newRig(t, nil)
+	last := r.activate()
+	r.seq += 9 // 9 beats lost in a 1 s partition
+	r.beat(last+time.Second+d, heartbeat.FlagUp, 0)
+	if c := r.m.Counters(); c.LostBeats != 9 || c.SeqResets != 0 {
+		t.Fatalf("partition: %+v", c)
+	}
+	r.seq += 20000 // restarted agent with a new random Seq
+	r.beat(last+3*time.Second, heartbeat.FlagUp, 0)
+	if c := r.m.Counters(); c.LostBeats != 9 || c.SeqResets != 1 {
+		t.Fatalf("restart: %+v", c)
+	}
+}

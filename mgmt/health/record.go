@@ -50,8 +50,11 @@ func (m *Monitor) Heartbeat(hb heartbeat.Message, now time.Time) {
 	silent := !r.beats || now.Sub(r.lastBeat) >= m.failAfter
 	contiguous := false
 	if r.beats {
+		// After a silence, a forward gap larger than the beats that fit in
+		// the silence (twice that, plus the reorder span) is a restart too.
+		missed := uint64(now.Sub(r.lastBeat)/m.cfg.Period)*2 + reorderSpan
 		switch gap := hb.Seq - r.lastSeq; {
-		case silent && (gap == 0 || gap >= 0x8000):
+		case silent && (gap == 0 || gap >= 0x8000 || uint64(gap-1) > missed):
 			m.c.SeqResets++ // back after silence with a new Seq: restarted agent
 		case gap == 0 || gap > 0xffff-reorderSpan:
 			m.c.Reordered++
