@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -62,22 +61,7 @@ func TestManagementPlaneInNamespaces(t *testing.T) {
 		link(t, dns, fmt.Sprintf("vd%d-%s", i+1, sfx), fmt.Sprintf("10.77.%d.1/24", i+1),
 			agentNS[i], fmt.Sprintf("va%d-%s", i+1, sfx), fmt.Sprintf("10.77.%d.2/24", i+1))
 		tcpTarget(t, agentNS[i], "127.0.0.1:8080")
-		cfgs[i] = filepath.Join(tmp, fmt.Sprintf("agent%d.yaml", i+1))
-		body := fmt.Sprintf(`agent:
-  host_id: %d
-  dispatcher: 10.77.%d.1:%d
-  key: %s
-  heartbeat_period: %v
-  load_period: %v
-  drain_file: %s
-  service_port: 8080
-  service_proto: tcp
-  vips: [10.0.0.100]
-  probe: {kind: tcp, target: "127.0.0.1:8080", interval: %v, timeout: 300ms}
-`, i+1, i+1, port, hexKey, d, lp, filepath.Join(tmp, fmt.Sprintf("agent%d.drain", i+1)), d)
-		if err := os.WriteFile(cfgs[i], []byte(body), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		cfgs[i] = writeAgentConfig(t, tmp, i+1)
 	}
 
 	// The dispatcher side: the real plane, its socket created in dns.
@@ -245,18 +229,5 @@ func TestManagementPlaneInNamespaces(t *testing.T) {
 
 	// 6. `sara agent check` inside a namespace: fails as set up, passes once
 	// the VIP is on lo and the ARP sysctls are set (namespace-local).
-	check := func() (string, error) {
-		out, err := exec.Command("ip", "netns", "exec", agentNS[2], bin, "agent", "check", "-c", cfgs[2]).CombinedOutput()
-		return string(out), err
-	}
-	if out, err := check(); err == nil || !strings.Contains(out, "fix: ip addr add 10.0.0.100/32 dev lo") {
-		t.Fatalf("check on a bare namespace: %v\n%s", err, out)
-	}
-	run(t, "ip", "-n", agentNS[2], "addr", "add", "10.0.0.100/32", "dev", "lo")
-	for _, s := range []string{"all.arp_ignore=1", "lo.arp_ignore=1", "all.arp_announce=2", "lo.arp_announce=2"} {
-		run(t, "ip", "netns", "exec", agentNS[2], "sysctl", "-qw", "net.ipv4.conf."+s)
-	}
-	if out, err := check(); err != nil || !strings.HasPrefix(out, "ok:") {
-		t.Fatalf("check after the fixes: %v\n%s", err, out)
-	}
+	checkDSR(t, bin, agentNS[2], cfgs[2])
 }
