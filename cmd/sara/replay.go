@@ -67,6 +67,10 @@ func printReplaySummary(w io.Writer, cfg *config.Config, res *dispatcher.ReplayR
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.1f%%\t\n", s.Name, s.MAC, c.ServerFlows[i], c.ServerPackets[i], share)
 	}
 	tw.Flush()
+	if sg := res.Signalling; sg.Messages > 0 {
+		fmt.Fprintf(w, "\nsignalling: %d messages inspected, %d sessions balanced, %d media flows placed by announcement\n",
+			sg.Messages, sg.NewSessions, c.ExpectHit)
+	}
 	fmt.Fprintln(w, "\ndropped, by reason:")
 	reasons := make([]string, 0, len(c.Drops))
 	for r, n := range c.Drops {

@@ -99,7 +99,7 @@ struct dp_ftable {
 	struct rte_hash *h;
 	struct dp_flow *flows;
 	uint32_t cap;
-	uint32_t purge_next; /* rte_hash_iterate cursor */
+	uint32_t purge_next; /* next position the purge examines */
 };
 
 struct dp_xtable;

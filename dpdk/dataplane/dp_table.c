@@ -4,7 +4,8 @@
  * owning worker is the only writer and reader; nobody else touches them
  * while it runs. Expiry is incremental: dp_ftable_purge examines a bounded
  * number of entries per call, marking flows inactive after their timeout and
- * deleting them after twice their timeout.
+ * deleting them after twice their timeout; the walk goes by position over
+ * the state array, so each call costs at most budget entries.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -52,21 +53,23 @@ void dp_ftable_free(struct dp_ftable *t)
 
 uint32_t dp_ftable_purge(struct dp_worker *w, struct dp_ftable *t, uint32_t now, uint32_t budget)
 {
+	/* Walk the state array by position: bounded work per call whatever the
+	 * table's occupancy (rte_hash_iterate scans empty buckets unbounded). */
 	const uint32_t *tmo = w->conf->timeout_ms;
 	uint32_t n = 0;
 	for (; n < budget; n++) {
-		const void *key;
-		void *data;
-		int32_t pos = rte_hash_iterate(t->h, &key, &data, &t->purge_next);
-		if (pos < 0) {
+		uint32_t pos = t->purge_next++;
+		if (t->purge_next >= t->cap)
 			t->purge_next = 0;
-			break;
-		}
 		struct dp_flow *f = &t->flows[pos];
+		if (!(f->flags & DP_F_VALID))
+			continue;
 		uint32_t idle = now - f->last_seen;
 		uint32_t limit = tmo[f->tclass];
 		if (idle > 2 * limit) {
-			rte_hash_del_key(t->h, key);
+			void *key;
+			if (rte_hash_get_key_with_position(t->h, (int32_t)pos, &key) == 0)
+				rte_hash_del_key(t->h, key);
 			f->flags = 0;
 			w->cnt.flows_expired++;
 		} else if (idle > limit && (f->flags & DP_F_ST_MASK) != DP_F_ST_INACTIVE) {

@@ -23,3 +23,18 @@ echo "== replaying $out/mix.pcap through the data plane (3 servers, VIPs 10.0.0.
 bin/sara replay -c "$out/demo.yaml" --in "$out/mix.pcap" --out "$out/forwarded.pcap" --format text
 echo
 echo "forwarded frames: $out/forwarded.pcap"
+
+echo
+echo "== session-aware replay: a real sipp trunk capture, 20 calls multiplexed on ONE UDP 5-tuple"
+echo "   (5060 -> 5060, VIP 10.201.0.2), each call balanced on its own Call-ID; media follows the SDP"
+cat > "$out/trunk.yaml" <<'YAML'
+vips: ["10.201.0.2"]
+servers:
+  - {name: s1, mac: "02:00:00:00:00:01"}
+  - {name: s2, mac: "02:00:00:00:00:02"}
+  - {name: s3, mac: "02:00:00:00:00:03"}
+dataplane:
+  eal_args: ["--no-huge", "--no-pci", "--no-shconf", "-m", "256", "--log-level", "*:warning"]
+  flow_table_size: 4096
+YAML
+bin/sara replay -c "$out/trunk.yaml" --in test/fixtures/sip_trunk.pcap --out "$out/trunk-forwarded.pcap" --format text
