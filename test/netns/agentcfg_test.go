@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sara-lb/sara/engine/cluster"
 )
 
 // writeAgentConfig writes agent i's YAML (host_id i, dispatcher 10.77.i.1)
@@ -51,4 +53,16 @@ func checkDSR(t *testing.T, bin, ns, cfg string) {
 	if out, err := check(); err != nil || !strings.HasPrefix(out, "ok:") {
 		t.Fatalf("check after the fixes: %v\n%s", err, out)
 	}
+}
+
+// selectable is the simplest server selection over a snapshot: every
+// server whose state may take new sessions.
+func selectable(snap []cluster.ServerView) map[cluster.ServerID]bool {
+	out := map[cluster.ServerID]bool{}
+	for _, v := range snap {
+		if v.State.Selectable() {
+			out[v.ID] = true
+		}
+	}
+	return out
 }
