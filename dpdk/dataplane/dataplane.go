@@ -62,11 +62,11 @@ func New(cfg Config) (d *Dataplane, err error) {
 	if len(lcores) < cfg.Workers {
 		return nil, fmt.Errorf("%w: %d workers, EAL has %d (set dataplane.lcores)", ErrLcores, cfg.Workers, len(lcores))
 	}
-	d = &Dataplane{cfg: cfg, lcores: lcores[:cfg.Workers]}
+	built := &Dataplane{cfg: cfg, lcores: lcores[:cfg.Workers]}
+	d = built
 	defer func() {
 		if err != nil {
-			d.Close()
-			d = nil
+			built.Close() // the named result is already nil here
 		}
 	}()
 	id := instances.Add(1)
@@ -238,6 +238,9 @@ func (d *Dataplane) MbufsInUse() int { return d.pool.InUse() }
 // files), keeping the pool for a leak check.
 func (d *Dataplane) ClosePorts() error {
 	d.Stop()
+	for _, w := range d.workers {
+		d.drainSig(w) // mbufs still on their way to or from Go
+	}
 	var errs []error
 	for _, p := range d.ports {
 		errs = append(errs, p.Close())
