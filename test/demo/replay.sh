@@ -36,5 +36,6 @@ servers:
 dataplane:
   eal_args: ["--no-huge", "--no-pci", "--no-shconf", "-m", "256", "--log-level", "*:warning"]
   flow_table_size: 4096
+  mempool_mbufs: 8191
 YAML
 bin/sara replay -c "$out/trunk.yaml" --in test/fixtures/sip_trunk.pcap --out "$out/trunk-forwarded.pcap" --format text
