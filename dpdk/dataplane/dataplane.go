@@ -145,6 +145,7 @@ func (d *Dataplane) newWorker(inst uint32, i int) (*C.struct_dp_worker, error) {
 		C.memcpy(unsafe.Pointer(&w.port_mac[pi]), unsafe.Pointer(&mac[0]), 6)
 	}
 	w.cursor = C.uint32_t(i * d.cfg.SelectionSlots / d.cfg.Workers)
+	w.rnd = C.uint32_t(0x9e3779b9 ^ uint32(i+1)*0x85ebca6b) // never 0
 	w.conf = d.conf
 	w.shared = d.shared
 	for j, r := range []**C.struct_rte_ring{&w.to_go, &w.from_go} {

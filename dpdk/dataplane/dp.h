@@ -42,7 +42,10 @@ enum dp_drop {
 	DP_DROP_NO_SERVER,   /* new flow but no server is selectable */
 	DP_DROP_SERVER_DOWN, /* flow's server failed and the policy is drop */
 	DP_DROP_TX_FULL,     /* tx queue did not take the frame */
-	DP_DROP_SIG_REJECTED, /* signalling Go decided not to forward (no server) */
+	DP_DROP_SIG_REJECTED, /* signalling Go decided not to forward (no server, admission) */
+	DP_DROP_ADMIT_NEW,   /* new session refused by admission control (p_new) */
+	DP_DROP_ADMIT_MEDIA, /* media of an established session dropped under overload (p_est) */
+	DP_DROP_ADMIT_ALL,   /* everything refused: load at or above capacity */
 	DP_DROP__COUNT
 };
 
@@ -132,7 +135,10 @@ struct dp_conf {
 struct dp_policy {
 	uint64_t version;
 	uint32_t nslots; /* power of two, or 0: no selectable server */
-	uint32_t pad;
+	uint32_t p_new;  /* admission (SA2C): refuse a new session if rand32 < p_new */
+	uint32_t p_est;  /* drop a media packet of an established session if rand32 < p_est */
+	uint8_t reject_all; /* refuse every frame (l >= C) */
+	uint8_t pad[3];
 	uint8_t server_up[DP_MAX_SERVERS]; /* 0: failed, its flows follow failover */
 	uint16_t slots[DP_MAX_SLOTS];      /* selection sequence of server ids */
 };
@@ -183,6 +189,7 @@ struct dp_worker {
 	uint16_t ports[DP_MAX_PORTS];
 	struct rte_ether_addr port_mac[DP_MAX_PORTS];
 	uint32_t cursor;      /* next selection slot */
+	uint32_t rnd;         /* xorshift32 state for admission draws */
 	struct rte_ring *to_go, *from_go;
 	uint64_t sig_sent;    /* messages enqueued to Go (worker writes) */
 	uint64_t sig_done;    /* messages Go has applied (Go writes, release) */

@@ -34,6 +34,9 @@ static const char *const dp_drop_names[DP_DROP__COUNT] = {
 	[DP_DROP_SERVER_DOWN] = "server_down",
 	[DP_DROP_TX_FULL] = "tx_full",
 	[DP_DROP_SIG_REJECTED] = "sig_rejected",
+	[DP_DROP_ADMIT_NEW] = "admission_new",
+	[DP_DROP_ADMIT_MEDIA] = "admission_media",
+	[DP_DROP_ADMIT_ALL] = "admission_all",
 };
 
 const char *dp_drop_name(int reason)
@@ -111,6 +114,16 @@ static inline int dp_sig_send(struct dp_worker *w, struct rte_mbuf *m, uint8_t k
 
 static inline int dp_is_sig_class(uint8_t c) { return c == DP_TC_SIP || c == DP_TC_RTSP; }
 
+/* dp_rand32 is the worker's xorshift32: a cheap draw per admission decision. */
+static inline uint32_t dp_rand32(struct dp_worker *w)
+{
+	uint32_t x = w->rnd;
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return w->rnd = x;
+}
+
 /* dp_select takes the next server of the published sequence. */
 static inline int dp_select(struct dp_worker *w, const struct dp_policy *pol)
 {
@@ -167,8 +180,15 @@ static inline int dp_new_flow(struct dp_worker *w, struct dp_ftable *t, const vo
 			w->cnt.expect_ambiguous++;
 		}
 	}
-	if (s < 0)
+	if (s < 0) {
+		/* a new session: SA2C admission first (Bernoulli draw, eq. 2) */
+		if (pol->p_new && dp_rand32(w) < pol->p_new) {
+			if (pos >= 0)
+				rte_hash_del_key(t->h, key);
+			return -DP_DROP_ADMIT_NEW - 1;
+		}
 		s = dp_select(w, pol);
+	}
 	if (s < 0) {
 		if (pos >= 0)
 			rte_hash_del_key(t->h, key);
@@ -201,6 +221,9 @@ static inline int dp_hit(struct dp_worker *w, struct dp_flow *f, const struct dp
 	f->last_seen = now;
 	f->packets++;
 	f->flags = (uint8_t)((f->flags & ~DP_F_ST_MASK) | DP_F_ST_ESTABLISHED);
+	/* media of an established session degrades before sessions break (eq. 2, T3..C) */
+	if (pol->p_est && (f->flags & DP_F_ID_MASK) == DP_F_ID_SECONDARY && dp_rand32(w) < pol->p_est)
+		return -DP_DROP_ADMIT_MEDIA - 1;
 	if (unlikely(!pol->server_up[f->server])) {
 		if (!w->conf->failover_rebalance)
 			return -DP_DROP_SERVER_DOWN - 1;
@@ -227,6 +250,11 @@ static void dp_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts,
 	uint16_t n4 = 0, n6 = 0, ntx = 0, ndrop = 0;
 
 	w->cnt.rx += n;
+	if (unlikely(pol->reject_all)) { /* l >= C: all incoming traffic rejected */
+		w->cnt.drop[DP_DROP_ADMIT_ALL] += n;
+		rte_pktmbuf_free_bulk(pkts, n);
+		return;
+	}
 	for (uint16_t i = 0; i < n; i++) {
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));

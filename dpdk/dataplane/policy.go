@@ -24,6 +24,25 @@ type Policy struct {
 	Sequence []cluster.ServerID
 	// Down lists failed servers: their flows follow the failover policy.
 	Down []cluster.ServerID
+	// PNew is the probability a new session is refused (SA2C eq. 2).
+	PNew float64
+	// PEst is the probability a media packet of an established session
+	// (a flow promoted from an announcement) is dropped; signalling never is.
+	PEst float64
+	// RejectAll refuses every frame (load at or above capacity).
+	RejectAll bool
+}
+
+// prob32 maps a probability to the 32-bit threshold workers compare a
+// uniform draw with.
+func prob32(p float64) C.uint32_t {
+	switch {
+	case p <= 0:
+		return 0
+	case p >= 1:
+		return C.uint32_t(^uint32(0))
+	}
+	return C.uint32_t(p * 4294967296.0)
 }
 
 // Publish installs p for every worker. It writes the buffer no worker reads
@@ -55,6 +74,12 @@ func (d *Dataplane) Publish(p Policy) error {
 	}
 	for _, s := range p.Down {
 		next.server_up[s] = 0
+	}
+	next.p_new = prob32(p.PNew)
+	next.p_est = prob32(p.PEst)
+	next.reject_all = 0
+	if p.RejectAll {
+		next.reject_all = 1
 	}
 	C.dp_publish(d.shared, next)
 	d.cur = 1 - d.cur

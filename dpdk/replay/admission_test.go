@@ -1,0 +1,84 @@
+package replay_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/gopacket/layers"
+	"github.com/google/gopacket/pcapgo"
+
+	"github.com/sara-lb/sara/dpdk/dataplane"
+	"github.com/sara-lb/sara/dpdk/replay"
+	"github.com/sara-lb/sara/engine/cluster"
+)
+
+// udpFlows writes flows UDP flows to the VIP, rounds packets each.
+func udpFlows(t *testing.T, flows, rounds int) string {
+	in := filepath.Join(t.TempDir(), "in.pcap")
+	f, err := os.Create(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pw := pcapgo.NewWriter(f)
+	if err := pw.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
+		t.Fatal(err)
+	}
+	fw := &frameWriter{t: t, w: pw, ts: time.Unix(1700000000, 0)}
+	for r := 0; r < rounds; r++ {
+		for i := 0; i < flows; i++ {
+			fw.raw(fw.udp4(client(i), vip4, 10000+i, 7000, 100))
+		}
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return in
+}
+
+func replayWith(t *testing.T, in string, p dataplane.Policy) dataplane.Counters {
+	res, err := replay.Run(baseConfig(), in, filepath.Join(t.TempDir(), "out.pcap"),
+		func(dp *dataplane.Dataplane) (func(), error) { return nil, dp.Publish(p) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Leaked != 0 {
+		t.Errorf("%d mbufs leaked", res.Leaked)
+	}
+	return res.Counters
+}
+
+// TestAdmissionInTheWorkers checks that the published SA2C probabilities
+// are applied per new session, never to an admitted session's later
+// packets, and that reject-all refuses everything.
+func TestAdmissionInTheWorkers(t *testing.T) {
+	const flows, rounds = 1000, 3
+	in := udpFlows(t, flows, rounds)
+	seq := dataplane.RoundRobin([]cluster.ServerID{0, 1, 2}, 1024)
+
+	c := replayWith(t, in, dataplane.Policy{Sequence: seq, PNew: 1})
+	if c.TX != 0 || c.Drops["admission_new"] != flows*rounds {
+		t.Fatalf("p_new=1: tx %d, admission_new %d", c.TX, c.Drops["admission_new"])
+	}
+
+	c = replayWith(t, in, dataplane.Policy{Sequence: seq, PNew: 0.5})
+	// An admitted flow keeps all its packets; a refused one is re-drawn at
+	// its next packet: P(admitted by round 3) = 1 - 0.5^3 = 0.875.
+	if c.FlowsCreated < 800 || c.FlowsCreated > 950 {
+		t.Errorf("p_new=0.5 over 3 rounds: %d flows admitted of %d, want about 875", c.FlowsCreated, flows)
+	}
+	if c.FwdHit+c.FwdNew != c.TX || c.TX+c.Drops["admission_new"] != flows*rounds {
+		t.Errorf("counters do not add up: %+v", c)
+	}
+
+	c = replayWith(t, in, dataplane.Policy{Sequence: seq, PEst: 1})
+	if c.TX != flows*rounds || c.Drops["admission_media"] != 0 {
+		t.Errorf("p_est applies to announced media only: tx %d, admission_media %d", c.TX, c.Drops["admission_media"])
+	}
+
+	c = replayWith(t, in, dataplane.Policy{Sequence: seq, RejectAll: true})
+	if c.TX != 0 || c.Drops["admission_all"] != flows*rounds {
+		t.Errorf("reject-all: tx %d, admission_all %d", c.TX, c.Drops["admission_all"])
+	}
+}
