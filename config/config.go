@@ -22,6 +22,7 @@ type Config struct {
 	Signalling Signalling  `mapstructure:"signalling"`
 	Log        Log         `mapstructure:"log"`
 	Mgmt       mgmt.Config `mapstructure:"mgmt"`
+	Control    Control     `mapstructure:"control"`
 }
 
 // Server is one cluster member. Its position in Config.Servers is its

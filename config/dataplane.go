@@ -40,15 +40,20 @@ type Dataplane struct {
 	// Fragments is the IP fragment policy; only "drop" exists.
 	Fragments      string `mapstructure:"fragments"`
 	SelectionSlots uint32 `mapstructure:"selection_slots"`
+	// Signalling hands SIP/UDP to Go for a per-Call-ID decision and TCP
+	// signalling (SIP, RTSP) to Go as a copy, so sessions and their
+	// announced media are balanced as sessions; off, every flow is
+	// balanced on its own 5-tuple.
+	Signalling bool `mapstructure:"signalling"`
 }
 
 // Limits of the data plane section.
 const (
 	MaxWorkers      = 64
-	MaxBurst        = 256
+	MaxBurst        = 64  // DP_BURST_MAX
 	MaxMempoolCache = 512 // RTE_MEMPOOL_CACHE_MAX_SIZE
 	MaxIdleSleep    = 10 * time.Millisecond
-	MaxSelection    = 1 << 16
+	MaxSelection    = 4096 // DP_MAX_SLOTS
 )
 
 // SetDefaults implements Section.
@@ -66,6 +71,7 @@ func (d *Dataplane) SetDefaults() {
 		IdleSleep:      100 * time.Microsecond,
 		Fragments:      "drop",
 		SelectionSlots: 1024,
+		Signalling:     true,
 	}
 }
 

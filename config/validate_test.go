@@ -53,7 +53,7 @@ func TestValidationErrors(t *testing.T) {
 		{"workers 0", vip + twoServers + "dataplane: {workers: 0}\n", "dataplane.workers: must be in 1..64"},
 		{"workers 65", vip + twoServers + "dataplane: {workers: 65}\n", "dataplane.workers: must be in 1..64"},
 		{"workers text", vip + twoServers + "dataplane: {workers: many}\n", `dataplane.workers: invalid int "many"`},
-		{"burst", vip + twoServers + "dataplane: {burst: 257}\n", "dataplane.burst: must be in 1..256"},
+		{"burst", vip + twoServers + "dataplane: {burst: 65}\n", "dataplane.burst: must be in 1..64"},
 		{"burst fraction", vip + twoServers + "dataplane: {burst: 1.5}\n", "dataplane.burst: value 1.5 is not an integer"},
 		{"no ports", vip + twoServers + "dataplane: {ports: []}\n", "dataplane.ports: at least one port"},
 		{"port name", vip + twoServers + "dataplane: {ports: [{devargs: x}]}\n", "dataplane.ports[0].name: required"},
@@ -124,5 +124,26 @@ func TestValidateGoValue(t *testing.T) {
 	err := c.Validate()
 	if !errors.Is(err, ErrInvalid) || len(Problems(err)) != 2 {
 		t.Fatalf("got %v", err)
+	}
+}
+
+func TestControlSectionValidation(t *testing.T) {
+	base := "vips: [\"10.0.0.100\"]\nservers:\n  - {name: s1, mac: \"02:00:00:00:00:01\"}\n"
+	c, err := Parse([]byte(base))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Control.T1 != 0.70 || c.Control.C != 1 || !c.Dataplane.Signalling {
+		t.Fatalf("defaults: %+v signalling=%v", c.Control, c.Dataplane.Signalling)
+	}
+	for yaml, want := range map[string]string{
+		"control: {t1: 0.9, t2: 0.8}\n": "control.t1: need 0 < t1 <= t2 <= t3 <= c <= 1",
+		"control: {interval: 10ms}\n":    "control.interval: must be in 100ms..1m",
+		"control: {kappa: 2}\n":          "control.kappa: must be in 0..1",
+	} {
+		_, err := Parse([]byte(base + yaml))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: got %v, want %q", yaml, err, want)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package dispatcher
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"go.uber.org/zap"
@@ -11,17 +12,26 @@ import (
 	"github.com/sara-lb/sara/dpdk/dataplane"
 	"github.com/sara-lb/sara/dpdk/eal"
 	"github.com/sara-lb/sara/engine/cluster"
+	"github.com/sara-lb/sara/engine/control"
+	"github.com/sara-lb/sara/engine/sigpath"
+	"github.com/sara-lb/sara/mgmt"
 )
 
-// Dispatcher is the running appliance.
+// Dispatcher is the running appliance: the data plane, the signalling path
+// (when dataplane.signalling is on), and — when the management plane has a
+// key — the management plane and the control loop.
 type Dispatcher struct {
-	cfg *config.Config
-	dp  *dataplane.Dataplane
-	log *zap.Logger
+	cfg   *config.Config
+	dp    *dataplane.Dataplane
+	path  *sigpath.Path
+	plane *mgmt.Plane
+	loop  *control.Loop
+	log   *zap.Logger
 }
 
-// New initialises the EAL (once per process) and builds the data plane.
-func New(c *config.Config, log *zap.Logger) (*Dispatcher, error) {
+// New initialises the EAL (once per process) and builds every part; on
+// error what was built is released.
+func New(c *config.Config, log *zap.Logger) (d *Dispatcher, err error) {
 	args, err := EALArgs(c)
 	if err != nil {
 		return nil, err
@@ -30,22 +40,55 @@ func New(c *config.Config, log *zap.Logger) (*Dispatcher, error) {
 	if err := eal.Init(args); err != nil {
 		return nil, err
 	}
-	dp, err := dataplane.New(DataplaneConfig(c))
+	dc := DataplaneConfig(c)
+	dc.Signalling = c.Dataplane.Signalling
+	dp, err := dataplane.New(dc)
 	if err != nil {
 		return nil, err
 	}
-	return &Dispatcher{cfg: c, dp: dp, log: log}, nil
+	built := &Dispatcher{cfg: c, dp: dp, log: log}
+	defer func() {
+		if err != nil {
+			built.Close()
+		}
+	}()
+	if c.Dataplane.Signalling {
+		if built.path, err = sigpath.New(dp, c.VIPs, SigpathConfig(c)); err != nil {
+			return nil, err
+		}
+	}
+	if ManagementEnabled(c) {
+		if built.plane, err = mgmt.New(c.Mgmt, HealthServers(c), mgmt.Options{Log: log.Named("mgmt")}); err != nil {
+			return nil, err
+		}
+		var sink control.PolicySink
+		if built.path != nil {
+			sink = built.path
+		}
+		if built.loop, err = control.New(ControlConfig(c), built.plane.Monitor, dp, sink, log); err != nil {
+			return nil, err
+		}
+	}
+	return built, nil
 }
 
 // Dataplane returns the data plane.
 func (d *Dispatcher) Dataplane() *dataplane.Dataplane { return d.dp }
 
-// PublishRoundRobin publishes the interim selection policy: every
-// configured server, in turn. The forecast-based sequence replaces it when
-// the control loop runs.
+// Control returns the control loop, nil without a management plane.
+func (d *Dispatcher) Control() *control.Loop { return d.loop }
+
+// Management returns the management plane, nil without a key.
+func (d *Dispatcher) Management() *mgmt.Plane { return d.plane }
+
+// PublishRoundRobin publishes the static selection policy used without a
+// management plane: every configured server, in turn.
 func (d *Dispatcher) PublishRoundRobin() error {
-	return d.dp.Publish(dataplane.Policy{Sequence: dataplane.RoundRobin(ServerIDs(d.cfg),
-		int(d.cfg.Dataplane.SelectionSlots))})
+	seq := dataplane.RoundRobin(ServerIDs(d.cfg), int(d.cfg.Dataplane.SelectionSlots))
+	if d.path != nil {
+		d.path.SetSequence(seq)
+	}
+	return d.dp.Publish(dataplane.Policy{Sequence: seq})
 }
 
 // ServerIDs returns the ids of every configured server.
@@ -57,24 +100,47 @@ func ServerIDs(c *config.Config) []cluster.ServerID {
 	return ids
 }
 
-// Run starts forwarding and logs counters every statsEvery until ctx is
-// done, then stops the workers and returns the final counters.
+// Run forwards until ctx is done, logging counters every statsEvery; then
+// it stops the control loop, the management plane, the workers and the
+// signalling path, in that order, and returns the final counters.
 func (d *Dispatcher) Run(ctx context.Context, statsEvery time.Duration) (dataplane.Counters, error) {
-	if err := d.PublishRoundRobin(); err != nil {
+	if d.loop == nil {
+		if err := d.PublishRoundRobin(); err != nil {
+			return dataplane.Counters{}, err
+		}
+	} else if err := d.loop.Step(time.Now()); err != nil { // first policy before any packet
 		return dataplane.Counters{}, err
 	}
 	if err := d.dp.Start(); err != nil {
 		return dataplane.Counters{}, err
 	}
+	bg, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	if d.plane != nil {
+		wg.Add(2)
+		go func() { defer wg.Done(); _ = d.plane.Run(bg) }()
+		go func() { defer wg.Done(); _ = d.loop.Run(bg) }()
+	}
+	pathStop, pathDone := make(chan struct{}), make(chan struct{})
+	if d.path != nil {
+		go func() { d.path.Run(pathStop); close(pathDone) }()
+	} else {
+		close(pathDone)
+	}
 	d.log.Info("forwarding", zap.Int("workers", d.cfg.Dataplane.Workers), zap.Int("ports", len(d.dp.Ports())),
-		zap.Int("servers", len(d.cfg.Servers)))
+		zap.Int("servers", len(d.cfg.Servers)), zap.Bool("signalling", d.path != nil),
+		zap.Bool("control", d.loop != nil))
 	tick := time.NewTicker(statsEvery)
 	defer tick.Stop()
 	prev, prevT := d.dp.Totals(), time.Now()
 	for {
 		select {
 		case <-ctx.Done():
+			cancel()
+			wg.Wait()
 			d.dp.Stop()
+			close(pathStop)
+			<-pathDone
 			c := d.dp.Totals()
 			d.log.Info("stopped", zap.Uint64("rx", c.RX), zap.Uint64("tx", c.TX),
 				zap.Uint64("drops", c.DropTotal()), zap.Uint64("flows_live", c.FlowsLive))
@@ -92,5 +158,19 @@ func (d *Dispatcher) Run(ctx context.Context, statsEvery time.Duration) (datapla
 	}
 }
 
-// Close releases the data plane.
-func (d *Dispatcher) Close() error { return d.dp.Close() }
+// Signalling returns the signalling path's counters (zero without it). Call
+// it after Run returned.
+func (d *Dispatcher) Signalling() sigpath.Counters {
+	if d.path == nil {
+		return sigpath.Counters{}
+	}
+	return d.path.Counters()
+}
+
+// Close releases everything.
+func (d *Dispatcher) Close() error {
+	if d.plane != nil && d.plane.Listener != nil {
+		_ = d.plane.Listener.Close()
+	}
+	return d.dp.Close()
+}

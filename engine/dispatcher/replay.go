@@ -5,7 +5,6 @@ import (
 	"github.com/sara-lb/sara/dpdk/dataplane"
 	"github.com/sara-lb/sara/dpdk/eal"
 	"github.com/sara-lb/sara/dpdk/replay"
-	"github.com/sara-lb/sara/engine/session"
 	"github.com/sara-lb/sara/engine/sigpath"
 )
 
@@ -42,11 +41,7 @@ func Replay(c *config.Config, in, out string) (*ReplayResult, error) {
 		if err := dp.Publish(dataplane.Policy{Sequence: seq}); err != nil {
 			return nil, err
 		}
-		p, err := sigpath.New(dp, c.VIPs, sigpath.Config{
-			SIPUDPPorts: c.Signalling.SIPUDPPorts, SIPTCPPorts: c.Signalling.SIPTCPPorts,
-			RTSPTCPPorts: c.Signalling.RTSPTCPPorts,
-			Timeouts: session.Timeouts{UDP: c.Timeouts.UDP, TCP: c.Timeouts.TCP, SIP: c.Timeouts.SIP,
-				RTSP: c.Timeouts.RTSP, Media: c.Timeouts.Media}})
+		p, err := sigpath.New(dp, c.VIPs, SigpathConfig(c))
 		if err != nil {
 			return nil, err
 		}

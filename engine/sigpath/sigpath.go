@@ -14,7 +14,9 @@ package sigpath
 import (
 	"errors"
 	"hash/maphash"
+	"math/rand/v2"
 	"net/netip"
+	"sync/atomic"
 	"time"
 
 	"github.com/sara-lb/sara/dpdk/dataplane"
@@ -41,6 +43,7 @@ type Counters struct {
 	NewSessions uint64 `json:"new_sessions"` // sessions given a server here
 	Fallback    uint64 `json:"fallback"`     // SIP/UDP decided by source hash (no session)
 	Rejected    uint64 `json:"rejected"`     // SIP/UDP rejected: no selectable server
+	Refused     uint64 `json:"refused"`      // SIP/UDP refused by admission control (new session, or reject-all)
 	ExpectSet   uint64 `json:"expect_set"`   // expectation entries written to the data plane
 	ExpectErr   uint64 `json:"expect_errors"`
 	ExpectMany  uint64 `json:"expect_too_many"` // more sessions expect one flow than the data plane tells apart
@@ -57,7 +60,8 @@ type Path struct {
 	res      inspect.Result
 	cfg      Config
 	streams  map[dirKey]*inspect.Stream
-	seq      []cluster.ServerID
+	pol      atomic.Pointer[Policy]
+	rnd      *rand.Rand
 	cursor   int
 	seed     maphash.Seed
 	mirror   *mirror
@@ -79,14 +83,31 @@ func New(dp *dataplane.Dataplane, vips []netip.Addr, cfg Config) (*Path, error) 
 		return nil, err
 	}
 	p := &Path{dp: dp, tr: tr, sip: sip.New(), rtsp: rtsp.New(), cfg: cfg,
-		streams: map[dirKey]*inspect.Stream{}, seed: maphash.MakeSeed(), mirror: m}
+		streams: map[dirKey]*inspect.Stream{}, seed: maphash.MakeSeed(), mirror: m,
+		rnd: rand.New(rand.NewPCG(1, 2))}
+	p.pol.Store(&Policy{})
 	m.ctr = &p.ctr
 	return p, nil
 }
 
-// SetSequence gives the path the selection sequence the data plane was
-// published with; new SIP/UDP sessions take its slots in turn.
-func (p *Path) SetSequence(seq []cluster.ServerID) { p.seq = append(p.seq[:0], seq...) }
+// Policy is what the control loop publishes to the signalling path: the
+// selection sequence the data plane was given (new SIP/UDP sessions take
+// its slots in turn) and the admission decision for new sessions.
+type Policy struct {
+	Sequence  []cluster.ServerID
+	PNew      float64 // probability a new session is refused
+	RejectAll bool    // refuse every message, in-dialog ones too
+}
+
+// SetPolicy installs pol; safe from any goroutine (the Path adopts it at
+// its next message).
+func (p *Path) SetPolicy(pol Policy) {
+	pol.Sequence = append([]cluster.ServerID(nil), pol.Sequence...)
+	p.pol.Store(&pol)
+}
+
+// SetSequence installs a selection sequence with no admission control.
+func (p *Path) SetSequence(seq []cluster.ServerID) { p.SetPolicy(Policy{Sequence: seq}) }
 
 // Counters returns the path's counters.
 func (p *Path) Counters() Counters { return p.ctr }
@@ -188,12 +209,17 @@ func (p *Path) message(now time.Time, s *dataplane.Signal, m inspect.Meta, ins i
 		p.ctr.BadMessages++
 		return p.fallback(s)
 	}
+	pol := p.pol.Load()
+	if s.Kind == dataplane.SigDecide && (pol.RejectAll || (d.NeedsServer && pol.PNew > 0 && p.rnd.Float64() < pol.PNew)) {
+		p.ctr.Refused++ // SA2C: whole new sessions refused, in-dialog ones only at capacity
+		return dataplane.NoServer
+	}
 	server, ok := d.Server, d.HasServer
 	if d.NeedsServer {
 		if s.Kind == dataplane.SigTap {
 			server, ok = s.Server, true // a TCP connection's sessions follow it
-		} else if len(p.seq) > 0 {
-			server, ok = p.seq[p.cursor%len(p.seq)], true
+		} else if len(pol.Sequence) > 0 {
+			server, ok = pol.Sequence[p.cursor%len(pol.Sequence)], true
 			p.cursor++
 		}
 		if ok {
@@ -214,12 +240,13 @@ func (p *Path) fallback(s *dataplane.Signal) uint16 {
 	if s.Kind != dataplane.SigDecide {
 		return dataplane.NoServer
 	}
-	if len(p.seq) == 0 {
+	seq := p.pol.Load().Sequence
+	if len(seq) == 0 {
 		p.ctr.Rejected++
 		return dataplane.NoServer
 	}
 	p.ctr.Fallback++
 	a := s.Src.Addr().As16()
 	h := maphash.Bytes(p.seed, a[:])
-	return uint16(p.seq[h%uint64(len(p.seq))])
+	return uint16(seq[h%uint64(len(seq))])
 }
