@@ -138,8 +138,8 @@ func TestControlSectionValidation(t *testing.T) {
 	}
 	for yaml, want := range map[string]string{
 		"control: {t1: 0.9, t2: 0.8}\n": "control.t1: need 0 < t1 <= t2 <= t3 <= c <= 1",
-		"control: {interval: 10ms}\n":    "control.interval: must be in 100ms..1m",
-		"control: {kappa: 2}\n":          "control.kappa: must be in 0..1",
+		"control: {interval: 10ms}\n":   "control.interval: must be in 100ms..1m",
+		"control: {kappa: 2}\n":         "control.kappa: must be in 0..1",
 	} {
 		_, err := Parse([]byte(base + yaml))
 		if err == nil || !strings.Contains(err.Error(), want) {
