@@ -6,6 +6,7 @@ import (
 	"reflect"
 
 	"github.com/sara-lb/sara/mgmt"
+	"github.com/sara-lb/sara/mgmt/api"
 )
 
 // Config is the whole configuration file. VIPs and Servers are validated
@@ -23,6 +24,7 @@ type Config struct {
 	Log        Log         `mapstructure:"log"`
 	Mgmt       mgmt.Config `mapstructure:"mgmt"`
 	Control    Control     `mapstructure:"control"`
+	API        api.Config  `mapstructure:"api"`
 }
 
 // Server is one cluster member. Its position in Config.Servers is its
