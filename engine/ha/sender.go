@@ -1,0 +1,132 @@
+package ha
+
+import (
+	"time"
+
+	"go.uber.org/zap"
+)
+
+// snapshotWindow is how many snapshot frames may be unacknowledged.
+const snapshotWindow = 64
+
+// sender is the primary's side: the change log, the stream cursor and the
+// snapshot being transferred. Both use go-back-N: a cumulative ack moves
+// acked; a retransmission timeout or a nack moves the cursor back.
+type sender struct {
+	log       changeLog
+	streaming bool   // the backup holds a snapshot of this epoch: stream to it
+	sent      uint64 // last sequence sent
+	acked     uint64 // last sequence the backup applied
+	rtoAt     time.Time
+	snap      *snapshot
+	snapID    uint32
+}
+
+func (s *sender) reset() { s.stop(); s.log.reset(); s.sent, s.acked = 0, 0 }
+func (s *sender) stop()  { s.streaming, s.snap, s.rtoAt = false, nil, time.Time{} }
+
+// tickSender sends what the window allows and retransmits after a timeout.
+func (n *Node) tickSender(now time.Time) {
+	if n.snd.snap != nil {
+		n.tickSnapshot(now)
+		return
+	}
+	s := &n.snd
+	if !s.streaming {
+		return
+	}
+	if s.sent > s.acked && !now.Before(s.rtoAt) {
+		s.sent = s.acked
+		n.st.Retransmits++
+	}
+	outstanding := s.sent > s.acked
+	window := s.acked + uint64(n.cfg.Window)
+	for s.sent < s.log.head && s.sent < window {
+		if !s.log.holds(s.sent + 1) {
+			n.log.Warn("backup fell behind the change log: resync", zap.Uint64("acked", s.acked),
+				zap.Uint64("oldest", s.log.oldest()))
+			n.startSnapshot(now, "log-overrun")
+			return
+		}
+		n.sendBatch(min(s.log.head, window))
+		if !outstanding {
+			s.rtoAt, outstanding = now.Add(n.cfg.RetransmitTimeout), true
+		}
+	}
+}
+
+// sendBatch sends changes sent+1.. up to last, as many as one datagram holds.
+func (n *Node) sendBatch(last uint64) {
+	s := &n.snd
+	first := s.sent + 1
+	n.frame(&Frame{Type: TypeBatch, Seq: first})
+	count := 0
+	for seq := first; seq <= last && count < 0xffff; seq++ {
+		sl := s.log.get(seq)
+		if len(n.out)+int(sl.n) > n.bodyMax {
+			break
+		}
+		n.out = append(n.out, sl.b[:sl.n]...)
+		count++
+	}
+	n.out[batchLen-2], n.out[batchLen-1] = byte(count>>8), byte(count)
+	s.sent += uint64(count)
+	n.st.BatchesSent++
+	n.st.RecordsSent += uint64(count)
+	n.send()
+}
+
+func (n *Node) onAck(f *Frame, now time.Time) {
+	if n.role != RolePrimary || f.Epoch != n.epoch {
+		n.st.WrongEpoch++
+		return
+	}
+	n.st.AcksReceived++
+	if f.Snap != 0 {
+		n.onSnapAck(f, now)
+		return
+	}
+	s := &n.snd
+	if !s.streaming || f.Seq <= s.acked || f.Seq > s.sent {
+		return
+	}
+	s.acked = f.Seq
+	s.rtoAt = now.Add(n.cfg.RetransmitTimeout)
+}
+
+func (n *Node) onNack(f *Frame, now time.Time) {
+	if n.role != RolePrimary {
+		return
+	}
+	n.st.NacksReceived++
+	s := &n.snd
+	switch {
+	case f.Reason == NackSnapshot && s.snap != nil:
+		s.snap.next = s.snap.acked // restart from what it holds
+	case f.Reason == NackSnapshot || f.Epoch != n.epoch || !s.streaming:
+		n.startSnapshot(now, "requested")
+	case f.Seq == 0 || f.Seq > s.sent+1:
+		// bogus: it cannot need what was never sent
+	case !s.log.holds(f.Seq):
+		n.startSnapshot(now, "log-overrun")
+	default:
+		s.acked = max(s.acked, f.Seq-1)
+		s.sent = f.Seq - 1
+		s.rtoAt = now.Add(n.cfg.RetransmitTimeout)
+		n.st.Retransmits++
+	}
+}
+
+// Lag returns how far the backup is behind: changes published but not
+// acknowledged, and the age of the oldest of them.
+func (n *Node) lag(now time.Time) (uint64, time.Duration) {
+	s := &n.snd
+	if n.role != RolePrimary || s.acked >= s.log.head {
+		return 0, 0
+	}
+	behind := s.log.head - s.acked
+	if !s.log.holds(s.acked + 1) {
+		return behind, 0
+	}
+	return behind, now.Sub(time.Unix(0, s.log.get(s.acked+1).at))
+}

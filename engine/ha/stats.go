@@ -1,0 +1,126 @@
+package ha
+
+import (
+	"fmt"
+	"time"
+)
+
+// Reason says why a node became primary.
+type Reason uint8
+
+// Takeover reasons.
+const (
+	ReasonNoPeer      Reason = iota // started and heard no peer within InitWait
+	ReasonElected                   // started with the peer and won (priority, node id)
+	ReasonPeerSilent                // the primary's heartbeats stopped for n·d
+	ReasonPeerLeaving               // the primary announced a planned failure (flag 3)
+	ReasonSwitchover                // planned switchover: the primary handed over
+	ReasonBothBackup                // both nodes were backups and this one won
+	NumReasons
+)
+
+var reasonNames = [NumReasons]string{"no-peer", "elected", "peer-silent", "peer-leaving", "switchover", "both-backup"}
+
+// String returns the reason's log and metric label.
+func (r Reason) String() string {
+	if r < NumReasons {
+		return reasonNames[r]
+	}
+	return fmt.Sprintf("reason(%d)", uint8(r))
+}
+
+// SnapshotStats describe the last snapshot sent (primary: from its start to
+// the backup's last acknowledgement) or applied (backup: first frame to
+// commit).
+type SnapshotStats struct {
+	Records, Bytes, Frames uint32
+	Took                   time.Duration
+}
+
+// Stats are a node's counters and its view of the replication.
+type Stats struct {
+	Role    Role
+	Epoch   uint32
+	InSync  bool   // backup: holds the primary's state
+	Applied uint64 // backup: last change applied
+	Head    uint64 // primary: last change published
+	// LagRecords and Lag: primary: changes not acknowledged and the age of
+	// the oldest; backup: the primary's head (last hello) minus Applied.
+	LagRecords uint64
+	Lag        time.Duration
+	PeerAlive  bool
+	PeerRole   Role
+
+	Published, PublishErrors           uint64
+	DatagramsSent, BatchesSent         uint64
+	RecordsSent, Retransmits           uint64
+	AcksReceived, NacksReceived        uint64
+	RecordsApplied, Duplicates, Gaps   uint64 // records applied, skipped as already applied; gaps seen
+	SnapshotsStarted, SnapshotsSent    uint64
+	SnapshotRestarts, SnapshotRequests uint64
+	SnapshotsApplied, SnapshotErrors   uint64
+	LastSnapshot                       SnapshotStats
+	Takeovers                          [NumReasons]uint64
+	TakeoversUnsynced, Demotions       uint64
+	SplitBrains, HandoverNotReady      uint64
+	Malformed, WrongEpoch, VIPErrors   uint64
+	HeartbeatsLost                     uint64
+}
+
+// Stats returns a copy of the counters and the lag at time now.
+func (n *Node) Stats(now time.Time) Stats {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	s := n.st
+	s.Role, s.Epoch, s.InSync, s.Applied, s.Head = n.role, n.epoch, n.rcv.synced, n.rcv.applied, n.snd.log.head
+	s.PeerAlive, s.PeerRole = n.peerAlive(now), n.peer.role
+	switch n.role {
+	case RolePrimary:
+		s.LagRecords, s.Lag = n.lag(now)
+	case RoleBackup:
+		if n.peer.role == RolePrimary && n.peer.seq > n.rcv.applied {
+			s.LagRecords = n.peer.seq - n.rcv.applied
+		}
+	}
+	return s
+}
+
+// Switchover starts a planned switchover. On the primary it hands over if
+// the backup is alive and in sync (ErrPeerDown, ErrPeerNotInSync
+// otherwise): its hellos carry the handover flag and its head until the
+// backup, once it applied everything up to that head, takes over; then this
+// node follows as backup. On the backup it asks the primary to do so
+// (ErrNotInSync if this node does not hold the state yet). It never moves
+// the VIP to a node that is not in sync.
+func (n *Node) Switchover(now time.Time) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	switch n.role {
+	case RolePrimary:
+		return n.startHandover(now)
+	case RoleBackup:
+		if !n.rcv.synced {
+			return fmt.Errorf("switchover: %w", ErrNotInSync)
+		}
+		if !n.peerAlive(now) {
+			return fmt.Errorf("switchover: %w", ErrPeerDown)
+		}
+		n.switchReq = now.Add(n.cfg.HandoverTimeout)
+		n.sendHello(now)
+		return nil
+	}
+	return fmt.Errorf("switchover: %w", ErrNotSettled)
+}
+
+func (n *Node) startHandover(now time.Time) error {
+	switch {
+	case !n.peerAlive(now):
+		return fmt.Errorf("switchover: %w", ErrPeerDown)
+	case !n.snd.streaming || n.peer.role != RoleBackup || n.peer.flags&FlagInSync == 0:
+		return fmt.Errorf("switchover: %w", ErrPeerNotInSync)
+	}
+	n.handover = now.Add(n.cfg.HandoverTimeout)
+	n.tickSender(now) // flush what the backup lacks, then announce the head
+	n.sendHello(now)
+	return nil
+}
