@@ -1,0 +1,71 @@
+package main
+
+import (
+	"errors"
+	"testing"
+	"time"
+)
+
+func TestParseGoBench(t *testing.T) {
+	out := []byte(`goos: linux
+pkg: github.com/sara-lb/sara/engine/inspect/sip
+BenchmarkInspectINVITE-2   	  300000	      1000 ns/op	 500.00 MB/s	       0 B/op	       0 allocs/op
+BenchmarkInspect200OK-2    	  300000	      2000 ns/op	       0 B/op	       0 allocs/op
+BenchmarkInspectACK        	  300000	      3000 ns/op	      16 B/op	       1 allocs/op
+pkg: github.com/sara-lb/sara/engine/sigpath
+BenchmarkAnnounceToInstall-2	 1000	 5000 ns/op	 42.5 p99-ns	 3 allocs/op
+PASS
+`)
+	rs := parseGoBench(out)
+	if len(rs) != 4 {
+		t.Fatalf("%d results, want 4: %+v", len(rs), rs)
+	}
+	if rs[2].name != "sip.InspectACK" || rs[2].metrics["allocs/op"] != 1 || rs[0].metrics["MB/s"] != 500 {
+		t.Errorf("results: %+v", rs)
+	}
+	if rs[3].name != "sigpath.AnnounceToInstall" {
+		t.Errorf("package of the last benchmark: %q", rs[3].name)
+	}
+	if got := sipRate(rs); got != 500000 { // 3 messages in 6 µs
+		t.Errorf("sipRate = %v, want 500000", got)
+	}
+	if v, ok := p99us(rs[3].metrics); !ok || v != 0.0425 {
+		t.Errorf("p99us = %v %v, want 0.0425", v, ok)
+	}
+	if _, ok := p99us(rs[0].metrics); ok {
+		t.Error("p99 found in a benchmark without one")
+	}
+	if got := sipRate(rs[:2]); got != nil {
+		t.Errorf("sipRate without the ACK = %v, want nil", got)
+	}
+}
+
+func TestParseStatsAndSlope(t *testing.T) {
+	lines := []string{
+		`{"level":"info","ts":"2026-11-25T22:00:00.000Z","msg":"stats","rx_mpps":"1.000","flows_live":0}`,
+		`{"level":"info","ts":"2026-11-25T22:00:00.020Z","msg":"stats","rx_mpps":"2.000","flows_live":40000}`,
+		`{"level":"info","ts":"2026-11-25T22:00:00.120Z","msg":"stats","rx_mpps":"2.000","flows_live":240000}`,
+		`{"level":"info","ts":"2026-11-25T22:00:00.120Z","msg":"forwarding"}`,
+		`not json`,
+	}
+	var ss []stats
+	for _, l := range lines {
+		if s, ok := parseStats(l); ok {
+			ss = append(ss, s)
+		}
+	}
+	if len(ss) != 3 || ss[1].mpps != 2 || ss[2].flows != 240000 {
+		t.Fatalf("parsed %+v", ss)
+	}
+	r, err := slope(ss[1:])
+	if err != nil || r < 1.999e6 || r > 2.001e6 {
+		t.Errorf("slope = %v, %v; want 2e6 flows/s", r, err)
+	}
+	if _, err := slope(ss[:1]); !errors.Is(err, errRamp) {
+		t.Errorf("one sample: %v, want errRamp", err)
+	}
+	flat := []stats{{ts: time.Unix(0, 0), flows: 5}, {ts: time.Unix(1, 0), flows: 5}}
+	if _, err := slope(flat); !errors.Is(err, errRamp) {
+		t.Errorf("no growth: %v, want errRamp", err)
+	}
+}
