@@ -21,6 +21,7 @@ type receiver struct {
 		frames, next uint32
 		staged       []byte
 		started      time.Time
+		pend         [snapshotWindow]pendingFrame // frames next.. received out of order
 	}
 	lastFrameAt time.Time // last snapshot frame received
 	lastAskAt   time.Time // last snapshot request sent
@@ -28,10 +29,21 @@ type receiver struct {
 	lastGapSeq  uint64
 }
 
+// pendingFrame is a snapshot frame received ahead of its turn.
+type pendingFrame struct {
+	ok           bool
+	count        uint16
+	total, bytes uint32 // SnapEnd's totals
+	b            []byte
+}
+
 func (r *receiver) reset() {
-	staged := r.snap.staged[:0]
+	snap := r.snap
 	*r = receiver{}
-	r.snap.staged = staged
+	r.snap.staged, r.snap.pend = snap.staged[:0], snap.pend
+	for i := range r.snap.pend {
+		r.snap.pend[i].ok = false
+	}
 }
 
 // ack sends a cumulative acknowledgement: frames held of snapshot snap, or
@@ -95,31 +107,42 @@ func (n *Node) onSnapFrame(f *Frame, now time.Time) {
 	if f.Type == TypeSnapBegin && (f.Snap != sn.id || f.Epoch != sn.epoch) {
 		sn.id, sn.epoch, sn.base, sn.total, sn.frames = f.Snap, f.Epoch, f.Seq, f.Total, f.Frames
 		sn.next, sn.count, sn.staged, sn.started = 1, 0, sn.staged[:0], now
+		for i := range sn.pend {
+			sn.pend[i].ok = false
+		}
 		n.ack(sn.id, 1)
 		return
 	}
-	if f.Snap != sn.id || f.Epoch != sn.epoch || f.Index != sn.next || sn.next >= sn.frames {
-		n.ack(sn.id, uint64(sn.next)) // duplicate, out of order, or of another snapshot
+	if f.Snap != sn.id || f.Epoch != sn.epoch || f.Index < sn.next || f.Index >= sn.frames ||
+		f.Index >= sn.next+snapshotWindow || (f.Type == TypeSnapEnd) != (f.Index == sn.frames-1) ||
+		f.Type == TypeSnapBegin {
+		n.ack(sn.id, uint64(sn.next)) // duplicate, too far ahead, or of another snapshot
 		return
 	}
-	if f.Type == TypeSnapChunk && f.Index < sn.frames-1 {
-		sn.staged = append(sn.staged, f.Records...)
-		sn.count += uint32(f.Count)
+	p := &sn.pend[f.Index%snapshotWindow]
+	p.ok, p.count, p.total, p.bytes = true, f.Count, f.Total, f.Frames
+	p.b = append(p.b[:0], f.Records...)
+	for sn.next < sn.frames && sn.pend[sn.next%snapshotWindow].ok {
+		q := &sn.pend[sn.next%snapshotWindow]
+		q.ok = false
+		if sn.next < sn.frames-1 {
+			sn.staged = append(sn.staged, q.b...)
+			sn.count += uint32(q.count)
+			sn.next++
+			continue
+		}
+		if q.total != sn.total || sn.count != sn.total || q.bytes != uint32(len(sn.staged)) {
+			n.st.SnapshotErrors++
+			n.log.Warn("inconsistent snapshot: asking again", zap.Uint32("id", sn.id),
+				zap.Uint32("records", sn.count), zap.Uint32("announced", sn.total))
+			sn.id = 0
+			r.lastFrameAt = time.Time{}
+			n.askSnapshot(now)
+			return
+		}
 		sn.next++
-		n.ack(sn.id, uint64(sn.next))
-		return
+		n.commitSnapshot(now)
 	}
-	if f.Type != TypeSnapEnd || f.Index != sn.frames-1 || f.Total != sn.total || sn.count != sn.total ||
-		f.Frames != uint32(len(sn.staged)) {
-		n.st.SnapshotErrors++
-		n.log.Warn("inconsistent snapshot: asking again", zap.Uint32("id", sn.id),
-			zap.Uint32("records", sn.count), zap.Uint32("announced", sn.total))
-		sn.id = 0
-		r.lastFrameAt = time.Time{}
-		n.askSnapshot(now)
-		return
-	}
-	n.commitSnapshot(now)
 	n.ack(sn.id, uint64(sn.next))
 }
 
@@ -136,7 +159,6 @@ func (n *Node) commitSnapshot(now time.Time) {
 		n.deps.Sink.Apply(rec)
 		b = b[k:]
 	}
-	sn.next = sn.frames
 	r.synced, r.epoch, r.applied = true, sn.epoch, sn.base
 	took := now.Sub(sn.started)
 	n.st.SnapshotsApplied++

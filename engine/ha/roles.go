@@ -32,7 +32,8 @@ func (n *Node) sendHello(now time.Time) {
 	n.send()
 }
 
-// peerAlive reports whether the peer's heartbeats arrived within n·d.
+// peerAlive reports whether a heartbeat or hello of the peer arrived
+// within n·d (and the peer did not announce a planned failure).
 func (n *Node) peerAlive(now time.Time) bool {
 	return n.peer.heard && !n.peer.leaving &&
 		now.Sub(n.peer.lastHeard) < time.Duration(n.cfg.Misses)*n.cfg.HeartbeatPeriod
@@ -66,9 +67,9 @@ func (n *Node) onHello(f *Frame, now time.Time) {
 	if n.role == RoleBackup && f.Role == RolePrimary {
 		n.epoch = f.Epoch // the epoch this backup follows, carried by its frames
 	}
-	if !n.peer.heard { // a hello without heartbeats yet: grace from now
-		n.peer.heard, n.peer.lastHeard = true, now
-	}
+	// A hello is periodic like the heartbeat it travels with: either proves
+	// the peer alive (two chances per period on a lossy link).
+	n.peer.heard, n.peer.lastHeard = true, now
 	switch {
 	case n.role == RoleInit:
 		n.settle(now)

@@ -105,8 +105,8 @@ func (n *Node) onNack(f *Frame, now time.Time) {
 		s.snap.next = s.snap.acked // restart from what it holds
 	case f.Reason == NackSnapshot || f.Epoch != n.epoch || !s.streaming:
 		n.startSnapshot(now, "requested")
-	case f.Seq == 0 || f.Seq > s.sent+1:
-		// bogus: it cannot need what was never sent
+	case f.Seq <= s.acked || f.Seq > s.sent+1:
+		// stale (acknowledged since) or bogus (never sent)
 	case !s.log.holds(f.Seq):
 		n.startSnapshot(now, "log-overrun")
 	default:

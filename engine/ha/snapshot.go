@@ -19,6 +19,7 @@ type snapshot struct {
 	started time.Time
 	next    int // next frame to send
 	acked   int // frames the backup holds
+	rewound int // acked when the last fast rewind happened (-1: none)
 	rtoAt   time.Time
 	reason  string
 }
@@ -32,7 +33,7 @@ func (n *Node) startSnapshot(now time.Time, reason string) {
 	if s.snapID == 0 {
 		s.snapID = 1
 	}
-	sn := &snapshot{id: s.snapID, base: s.log.head, started: now, reason: reason}
+	sn := &snapshot{id: s.snapID, base: s.log.head, started: now, reason: reason, rewound: -1}
 	sn.frames = append(sn.frames, nil) // SnapBegin, written last
 	var chunk []byte
 	var count uint16
@@ -82,7 +83,7 @@ func (n *Node) startSnapshot(now time.Time, reason string) {
 func (n *Node) tickSnapshot(now time.Time) {
 	sn := n.snd.snap
 	if sn.next > sn.acked && !now.Before(sn.rtoAt) {
-		sn.next = sn.acked
+		sn.next, sn.rewound = sn.acked, -1
 		n.st.Retransmits++
 	}
 	outstanding := sn.next > sn.acked
@@ -102,7 +103,15 @@ func (n *Node) tickSnapshot(now time.Time) {
 func (n *Node) onSnapAck(f *Frame, now time.Time) {
 	s := &n.snd
 	sn := s.snap
-	if sn == nil || f.Snap != sn.id || f.Seq <= uint64(sn.acked) || f.Seq > uint64(sn.next) {
+	if sn == nil || f.Snap != sn.id || f.Seq < uint64(sn.acked) || f.Seq > uint64(sn.next) {
+		return
+	}
+	if f.Seq == uint64(sn.acked) { // the backup misses frame acked: go back, once per hole
+		if sn.next > sn.acked && sn.acked != sn.rewound {
+			sn.rewound, sn.next = sn.acked, sn.acked
+			n.st.Retransmits++
+			n.tickSnapshot(now)
+		}
 		return
 	}
 	sn.acked = int(f.Seq)
