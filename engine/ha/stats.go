@@ -116,7 +116,7 @@ func (n *Node) startHandover(now time.Time) error {
 	switch {
 	case !n.peerAlive(now):
 		return fmt.Errorf("switchover: %w", ErrPeerDown)
-	case !n.snd.streaming || n.peer.role != RoleBackup || n.peer.flags&FlagInSync == 0:
+	case !n.snd.streaming || n.peer.role != RoleBackup: // streaming: it acknowledged a snapshot of this epoch
 		return fmt.Errorf("switchover: %w", ErrPeerNotInSync)
 	}
 	n.handover = now.Add(n.cfg.HandoverTimeout)
