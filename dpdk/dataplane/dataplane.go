@@ -179,10 +179,10 @@ func (d *Dataplane) freeWorker(w *C.struct_dp_worker) {
 	d.drainSig(w)
 	C.rte_ring_free(w.to_go)
 	C.rte_ring_free(w.from_go)
-	if w.t4.h != nil {
+	if w.t4.mem != nil {
 		C.dp_ftable_free(&w.t4)
 	}
-	if w.t6.h != nil {
+	if w.t6.mem != nil {
 		C.dp_ftable_free(&w.t6)
 	}
 	C.rte_free(unsafe.Pointer(w))

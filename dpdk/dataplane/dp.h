@@ -70,7 +70,7 @@ enum dp_tclass {
 #define DP_F_ST_INACTIVE 0x10
 #define DP_F_ST_MASK 0x18
 
-/* Flow keys. The IPv6 key is padded to 48 bytes for rte_hash's vector compare. */
+/* Flow keys, zero-padded so that equal flows have equal bytes. */
 struct dp_key4 {
 	uint32_t src, dst;
 	uint16_t sport, dport;
@@ -86,7 +86,7 @@ struct dp_key6 {
 static_assert(sizeof(struct dp_key4) == 16, "dp_key4 layout");
 static_assert(sizeof(struct dp_key6) == 48, "dp_key6 layout");
 
-/* Per-flow state, indexed by the rte_hash key position. */
+/* Per-flow state, stored right after its key in the table entry. */
 struct dp_flow {
 	uint32_t last_seen; /* ms since dp start */
 	uint16_t server;
@@ -97,12 +97,20 @@ struct dp_flow {
 };
 static_assert(sizeof(struct dp_flow) == 16, "dp_flow layout");
 
-/* One family's table: rte_hash for keys, a parallel array for state. */
+/* One family's flow table (dp_table.h): a bucketised two-choice cuckoo
+ * table whose entries hold the key and the flow state together, four per
+ * bucket, so a lookup touches one bucket (one or two cache lines) that the
+ * worker prefetched a few packets earlier. Single writer: the worker. */
+#define DP_FT_WAYS 4
 struct dp_ftable {
-	struct rte_hash *h;
-	struct dp_flow *flows;
-	uint32_t cap;
-	uint32_t purge_next; /* next position the purge examines */
+	uint8_t *mem;        /* nbuckets * DP_FT_WAYS * esz bytes, cache aligned */
+	uint32_t mask;       /* nbuckets - 1 */
+	uint32_t esz;        /* entry size: key + struct dp_flow (32 or 64) */
+	uint32_t klen;       /* key length (16 or 48) */
+	uint32_t cap;        /* entries: nbuckets * DP_FT_WAYS */
+	uint32_t count;      /* valid entries */
+	uint32_t purge_next; /* next entry the purge examines */
+	uint32_t seed2;      /* seed of the alternate bucket's hash */
 };
 
 struct dp_xtable;
@@ -202,7 +210,7 @@ struct dp_worker {
 } __rte_cache_aligned;
 
 /* dp_table.c */
-int dp_ftable_init(struct dp_ftable *t, const char *name, uint32_t cap, uint32_t key_len, int socket);
+int dp_ftable_init(struct dp_ftable *t, const char *name, uint32_t entries, uint32_t key_len, int socket);
 void dp_ftable_free(struct dp_ftable *t);
 uint32_t dp_ftable_purge(struct dp_worker *w, struct dp_ftable *t, uint32_t now, uint32_t budget);
 

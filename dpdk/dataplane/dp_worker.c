@@ -16,6 +16,7 @@
 #include "dp.h"
 #include "dp_parse.h"
 #include "dp_sig.h"
+#include "dp_table.h"
 
 static const char *const dp_drop_names[DP_DROP__COUNT] = {
 	[DP_DROP_RUNT] = "runt",
@@ -139,20 +140,13 @@ static inline void dp_rewrite(struct dp_worker *w, uint8_t *d, uint16_t server, 
 	eh->src_addr = w->port_mac[pi];
 }
 
-/* dp_new_flow handles a lookup miss; returns the server or -reason-1. */
-static inline int dp_new_flow(struct dp_worker *w, struct dp_ftable *t, const void *key,
+/* dp_new_flow handles a lookup miss: an announced flow of a session, or a
+ * new session (admission, then selection). Returns the server or
+ * -reason-1. */
+static inline int dp_new_flow(struct dp_worker *w, struct dp_ftable *t, const void *key, uint32_t h1,
 			      const struct dp_pkt *p, const struct dp_policy *pol, uint32_t now)
 {
 	const struct dp_conf *c = w->conf;
-	int32_t pos = rte_hash_add_key(t->h, key);
-	if (pos >= 0 && (t->flows[pos].flags & DP_F_VALID)) {
-		/* created by an earlier packet of this burst */
-		struct dp_flow *f = &t->flows[pos];
-		f->last_seen = now;
-		f->packets++;
-		w->cnt.fwd_hit++;
-		return f->server;
-	}
 	int s = -1;
 	uint32_t session = 0;
 	uint8_t ident = DP_F_ID_SIGNALLING, tclass = 0xff;
@@ -182,33 +176,28 @@ static inline int dp_new_flow(struct dp_worker *w, struct dp_ftable *t, const vo
 	}
 	if (s < 0) {
 		/* a new session: SA2C admission first (Bernoulli draw, eq. 2) */
-		if (pol->p_new && dp_rand32(w) < pol->p_new) {
-			if (pos >= 0)
-				rte_hash_del_key(t->h, key);
+		if (pol->p_new && dp_rand32(w) < pol->p_new)
 			return -DP_DROP_ADMIT_NEW - 1;
-		}
 		s = dp_select(w, pol);
+		if (s < 0)
+			return -DP_DROP_NO_SERVER - 1;
 	}
-	if (s < 0) {
-		if (pos >= 0)
-			rte_hash_del_key(t->h, key);
-		return -DP_DROP_NO_SERVER - 1;
-	}
-	if (pos < 0) { /* table full: forward by hash, keep no state */
+	int existed;
+	uint8_t *e = dp_ft_insert(t, key, h1, &existed);
+	if (e == NULL) { /* table full: forward by hash, keep no state */
 		w->cnt.table_full++;
 		w->cnt.fwd_stateless++;
-		uint32_t hv = rte_hash_crc(key, t == &w->t4 ? sizeof(struct dp_key4) : sizeof(struct dp_key6), 0);
-		return pol->slots[hv & (pol->nslots - 1)];
+		return ident == DP_F_ID_SECONDARY ? s : pol->slots[h1 & (pol->nslots - 1)];
 	}
 	uint16_t dport = p->family == 4 ? p->k4.dport : p->k6.dport;
 	dport = rte_be_to_cpu_16(dport);
-	struct dp_flow *f = &t->flows[pos];
+	struct dp_flow *f = dp_ft_flow(t, e);
 	f->last_seen = now;
 	f->server = (uint16_t)s;
 	f->tclass = tclass != 0xff ? tclass : p->proto == IPPROTO_TCP ? c->tcp_class[dport] : c->udp_class[dport];
-	f->flags = DP_F_VALID | ident | DP_F_ST_NEW;
 	f->session = session;
 	f->packets = 1;
+	f->flags = DP_F_VALID | ident | DP_F_ST_NEW;
 	w->cnt.flows_created++;
 	w->cnt.server_flows[s]++;
 	w->cnt.fwd_new++;
@@ -243,11 +232,10 @@ static void dp_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts,
 {
 	const struct dp_conf *c = w->conf;
 	struct dp_pkt pk[DP_BURST_MAX];
-	const void *keys4[DP_BURST_MAX], *keys6[DP_BURST_MAX];
-	uint16_t idx4[DP_BURST_MAX], idx6[DP_BURST_MAX];
-	int32_t pos4[DP_BURST_MAX], pos6[DP_BURST_MAX];
+	uint32_t h1[DP_BURST_MAX];
+	uint16_t idx[DP_BURST_MAX];
 	struct rte_mbuf *tx[DP_BURST_MAX], *drop[DP_BURST_MAX];
-	uint16_t n4 = 0, n6 = 0, ntx = 0, ndrop = 0;
+	uint16_t nfw = 0, ntx = 0, ndrop = 0;
 
 	w->cnt.rx += n;
 	if (unlikely(pol->reject_all)) { /* l >= C: all incoming traffic rejected */
@@ -287,54 +275,47 @@ static void dp_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts,
 		if (r >= 0) {
 			w->cnt.drop[r]++;
 			drop[ndrop++] = m;
-		} else if (pk[i].family == 4) {
-			keys4[n4] = &pk[i].k4;
-			idx4[n4++] = i;
-		} else {
-			keys6[n6] = &pk[i].k6;
-			idx6[n6++] = i;
+			continue;
 		}
+		/* hash now, prefetch the bucket, look it up in the second pass */
+		struct dp_ftable *t = pk[i].family == 4 ? &w->t4 : &w->t6;
+		h1[i] = dp_ft_hash(t, pk[i].family == 4 ? (const void *)&pk[i].k4 : (const void *)&pk[i].k6, 0);
+		dp_ft_prefetch(t, h1[i]);
+		idx[nfw++] = i;
 	}
-	if (n4)
-		rte_hash_lookup_bulk(w->t4.h, keys4, n4, pos4);
-	if (n6)
-		rte_hash_lookup_bulk(w->t6.h, keys6, n6, pos6);
 
-	/* Forward in arrival order within each family. */
-	for (int fam = 0; fam < 2; fam++) {
-		uint16_t cnt = fam ? n6 : n4;
-		const uint16_t *idx = fam ? idx6 : idx4;
-		const int32_t *pos = fam ? pos6 : pos4;
-		const void *const *keys = fam ? keys6 : keys4;
-		struct dp_ftable *t = fam ? &w->t6 : &w->t4;
-		for (uint16_t j = 0; j < cnt; j++) {
-			uint16_t i = idx[j];
-			struct rte_mbuf *m = pkts[i];
-			int s;
-			if (pos[j] >= 0 && (t->flows[pos[j]].flags & DP_F_VALID)) {
-				s = dp_hit(w, &t->flows[pos[j]], pol, now);
-			} else if (pk[i].proto == IPPROTO_TCP && c->tcp_syn_only &&
-				   (pk[i].tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) != RTE_TCP_SYN_FLAG) {
-				s = -DP_DROP_TCP_NO_FLOW - 1;
-			} else {
-				s = dp_new_flow(w, t, keys[j], &pk[i], pol, now);
-			}
-			if (s < 0) {
-				w->cnt.drop[-s - 1]++;
-				drop[ndrop++] = m;
-				continue;
-			}
-			w->cnt.server_pkts[s]++;
-			dp_rewrite(w, rte_pktmbuf_mtod(m, uint8_t *), (uint16_t)s, pi);
-			if (c->sig_enabled && pk[i].proto == IPPROTO_TCP) {
-				uint16_t dp = rte_be_to_cpu_16(fam ? pk[i].k6.dport : pk[i].k4.dport);
-				const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
-				uint32_t pay = pk[i].l4_off + (uint32_t)(d[pk[i].l4_off + 12] >> 4) * 4;
-				if (dp_is_sig_class(c->tcp_class[dp]) && pay < pk[i].l4_end)
-					dp_sig_send(w, m, DP_SIG_TAP, (uint16_t)s, pi);
-			}
-			tx[ntx++] = m;
+	/* Forward in arrival order. */
+	for (uint16_t j = 0; j < nfw; j++) {
+		uint16_t i = idx[j];
+		struct rte_mbuf *m = pkts[i];
+		int fam6 = pk[i].family == 6;
+		struct dp_ftable *t = fam6 ? &w->t6 : &w->t4;
+		const void *key = fam6 ? (const void *)&pk[i].k6 : (const void *)&pk[i].k4;
+		uint8_t *e = dp_ft_lookup(t, key, h1[i]);
+		int s;
+		if (e != NULL) {
+			s = dp_hit(w, dp_ft_flow(t, e), pol, now);
+		} else if (pk[i].proto == IPPROTO_TCP && c->tcp_syn_only &&
+			   (pk[i].tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) != RTE_TCP_SYN_FLAG) {
+			s = -DP_DROP_TCP_NO_FLOW - 1;
+		} else {
+			s = dp_new_flow(w, t, key, h1[i], &pk[i], pol, now);
 		}
+		if (s < 0) {
+			w->cnt.drop[-s - 1]++;
+			drop[ndrop++] = m;
+			continue;
+		}
+		w->cnt.server_pkts[s]++;
+		dp_rewrite(w, rte_pktmbuf_mtod(m, uint8_t *), (uint16_t)s, pi);
+		if (c->sig_enabled && pk[i].proto == IPPROTO_TCP) {
+			uint16_t dp = rte_be_to_cpu_16(fam6 ? pk[i].k6.dport : pk[i].k4.dport);
+			const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+			uint32_t pay = pk[i].l4_off + (uint32_t)(d[pk[i].l4_off + 12] >> 4) * 4;
+			if (dp_is_sig_class(c->tcp_class[dp]) && pay < pk[i].l4_end)
+				dp_sig_send(w, m, DP_SIG_TAP, (uint16_t)s, pi);
+		}
+		tx[ntx++] = m;
 	}
 	if (ntx) {
 		uint16_t sent = rte_eth_tx_burst(w->ports[pi], w->queue, tx, ntx);

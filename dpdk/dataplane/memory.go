@@ -32,7 +32,8 @@ import (
 // given capacity, measured with rte_malloc_get_socket_stats before and after
 // building it exactly as New does (rte_hash + state array).
 type TableMemory struct {
-	Entries     uint32 `json:"entries"`
+	Entries     uint32 `json:"entries"`      // requested capacity
+	FlowCap     uint32 `json:"flow_cap"`     // entries a flow table holds (cap after init)
 	Flow4Bytes  uint64 `json:"flow4_bytes"`  // one worker's IPv4 flow table
 	Flow6Bytes  uint64 `json:"flow6_bytes"`  // one worker's IPv6 flow table
 	ExpectBytes uint64 `json:"expect_bytes"` // the expectation table (one per data plane)
@@ -64,7 +65,7 @@ func MeasureTables(entries uint32) (TableMemory, error) {
 		out  *uint64
 	}{{C.sizeof_struct_dp_key4, &m.Flow4Bytes}, {C.sizeof_struct_dp_key6, &m.Flow6Bytes}} {
 		*k.out, err = measure(func(n *C.char) C.int { return C.dp_ftable_init(&t, n, C.uint32_t(entries), k.klen, -1) },
-			func() { C.dp_ftable_free(&t) })
+			func() { m.FlowCap = uint32(t.cap); C.dp_ftable_free(&t) })
 		if err != nil {
 			return m, err
 		}

@@ -1,0 +1,146 @@
+/*
+ * dp_table.h — the per-worker flow table's fast path (see struct dp_ftable).
+ *
+ * An entry is the key (16 bytes IPv4, 48 IPv6) followed by struct dp_flow;
+ * a bucket holds DP_FT_WAYS entries. A key lives in bucket h1 = crc(key) or
+ * h2 = fmix32(h1 ^ seed2). (A second CRC with another initial value would
+ * not do: CRC is affine in it, so h2 would be h1 xor a constant and buckets
+ * would pair up into fixed groups of eight slots.) Lookup scans h1 then h2. Insertion takes a free
+ * slot of h1 or h2, else moves one resident of h1 or h2 to a free slot of
+ * its own other bucket (one cuckoo step); if that fails the table counts as
+ * full for this key (the caller forwards it statelessly). Entry pointers are
+ * valid until the next insertion or purge.
+ */
+#ifndef SARA_DP_TABLE_H
+#define SARA_DP_TABLE_H
+
+#include <string.h>
+
+#include <rte_hash_crc.h>
+#include <rte_prefetch.h>
+
+#include "dp.h"
+
+static inline uint32_t dp_ft_hash(const struct dp_ftable *t, const void *key, uint32_t seed)
+{
+	(void)t;
+	return rte_hash_crc(key, t->klen, seed);
+}
+
+/* dp_ft_alt is the alternate hash: murmur3's finaliser of h1. */
+static inline uint32_t dp_ft_alt(const struct dp_ftable *t, uint32_t h1)
+{
+	uint32_t h = h1 ^ t->seed2;
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
+	return h;
+}
+
+static inline uint8_t *dp_ft_bucket(const struct dp_ftable *t, uint32_t h)
+{
+	return t->mem + (size_t)(h & t->mask) * DP_FT_WAYS * t->esz;
+}
+
+static inline struct dp_flow *dp_ft_flow(const struct dp_ftable *t, uint8_t *e)
+{
+	return (struct dp_flow *)(e + t->klen);
+}
+
+static inline int dp_ft_keyeq(const struct dp_ftable *t, const uint8_t *e, const void *key)
+{
+	if (t->klen == 16) {
+		const uint64_t *a = (const uint64_t *)e, *b = key;
+		return ((a[0] ^ b[0]) | (a[1] ^ b[1])) == 0;
+	}
+	return memcmp(e, key, t->klen) == 0;
+}
+
+/* dp_ft_prefetch brings the key's first bucket into cache. */
+static inline void dp_ft_prefetch(const struct dp_ftable *t, uint32_t h1)
+{
+	const uint8_t *b = dp_ft_bucket(t, h1);
+	rte_prefetch0(b);
+	if (DP_FT_WAYS * t->esz > 64)
+		rte_prefetch0(b + 64);
+}
+
+static inline uint8_t *dp_ft_scan(const struct dp_ftable *t, uint8_t *b, const void *key)
+{
+	for (int i = 0; i < DP_FT_WAYS; i++, b += t->esz)
+		if ((dp_ft_flow(t, b)->flags & DP_F_VALID) && dp_ft_keyeq(t, b, key))
+			return b;
+	return NULL;
+}
+
+static inline uint8_t *dp_ft_free_slot(const struct dp_ftable *t, uint8_t *b)
+{
+	for (int i = 0; i < DP_FT_WAYS; i++, b += t->esz)
+		if (!(dp_ft_flow(t, b)->flags & DP_F_VALID))
+			return b;
+	return NULL;
+}
+
+/* dp_ft_lookup returns the entry of key (h1 = its first hash) or NULL. */
+static inline uint8_t *dp_ft_lookup(const struct dp_ftable *t, const void *key, uint32_t h1)
+{
+	uint8_t *e = dp_ft_scan(t, dp_ft_bucket(t, h1), key);
+	if (e != NULL)
+		return e;
+	return dp_ft_scan(t, dp_ft_bucket(t, dp_ft_alt(t, h1)), key);
+}
+
+/* dp_ft_relocate moves one resident of bucket b to a free slot of its other
+ * bucket; returns the freed slot or NULL. */
+static inline uint8_t *dp_ft_relocate(struct dp_ftable *t, uint8_t *b)
+{
+	uint8_t *e = b;
+	for (int i = 0; i < DP_FT_WAYS; i++, e += t->esz) {
+		uint32_t h1 = dp_ft_hash(t, e, 0), h2 = dp_ft_alt(t, h1);
+		uint8_t *other = dp_ft_bucket(t, h1) == b ? dp_ft_bucket(t, h2) : dp_ft_bucket(t, h1);
+		if (other == b)
+			continue;
+		uint8_t *slot = dp_ft_free_slot(t, other);
+		if (slot != NULL) {
+			memcpy(slot, e, t->esz);
+			dp_ft_flow(t, e)->flags = 0;
+			return e;
+		}
+	}
+	return NULL;
+}
+
+/* dp_ft_insert finds or adds key. *existed tells which; returns NULL when
+ * the key has no room. A new entry has the key and flags 0: the caller
+ * fills the flow and sets DP_F_VALID. */
+static inline uint8_t *dp_ft_insert(struct dp_ftable *t, const void *key, uint32_t h1, int *existed)
+{
+	uint8_t *b1 = dp_ft_bucket(t, h1);
+	uint8_t *e = dp_ft_scan(t, b1, key);
+	uint8_t *b2 = dp_ft_bucket(t, dp_ft_alt(t, h1));
+	if (e == NULL)
+		e = dp_ft_scan(t, b2, key);
+	if (e != NULL) {
+		*existed = 1;
+		return e;
+	}
+	*existed = 0;
+	if ((e = dp_ft_free_slot(t, b1)) == NULL && (e = dp_ft_free_slot(t, b2)) == NULL &&
+	    (e = dp_ft_relocate(t, b1)) == NULL && (e = dp_ft_relocate(t, b2)) == NULL)
+		return NULL;
+	memcpy(e, key, t->klen);
+	dp_ft_flow(t, e)->flags = 0;
+	t->count++;
+	return e;
+}
+
+/* dp_ft_delete frees an entry. */
+static inline void dp_ft_delete(struct dp_ftable *t, uint8_t *e)
+{
+	dp_ft_flow(t, e)->flags = 0;
+	t->count--;
+}
+
+#endif
