@@ -7,6 +7,7 @@ import (
 
 	"github.com/sara-lb/sara/mgmt"
 	"github.com/sara-lb/sara/mgmt/api"
+	"github.com/sara-lb/sara/mgmt/gateway"
 )
 
 // Config is the whole configuration file. VIPs and Servers are validated
@@ -18,13 +19,14 @@ type Config struct {
 	// Servers are the cluster members, in ServerID order.
 	Servers []Server `mapstructure:"servers"`
 
-	Dataplane  Dataplane   `mapstructure:"dataplane"`
-	Timeouts   Timeouts    `mapstructure:"timeouts"`
-	Signalling Signalling  `mapstructure:"signalling"`
-	Log        Log         `mapstructure:"log"`
-	Mgmt       mgmt.Config `mapstructure:"mgmt"`
-	Control    Control     `mapstructure:"control"`
-	API        api.Config  `mapstructure:"api"`
+	Dataplane  Dataplane      `mapstructure:"dataplane"`
+	Timeouts   Timeouts       `mapstructure:"timeouts"`
+	Signalling Signalling     `mapstructure:"signalling"`
+	Log        Log            `mapstructure:"log"`
+	Mgmt       mgmt.Config    `mapstructure:"mgmt"`
+	Gateway    gateway.Config `mapstructure:"gateway"`
+	Control    Control        `mapstructure:"control"`
+	API        api.Config     `mapstructure:"api"`
 }
 
 // Server is one cluster member. Its position in Config.Servers is its
