@@ -117,6 +117,7 @@ func (p *Path) Tracker() *session.Tracker { return p.tr }
 
 // Poll handles one burst: it returns the number of frames handled.
 func (p *Path) Poll(now time.Time) int {
+	applied := p.drainAnnouncements(now) // the gateway's view, before this burst's frames
 	n := p.dp.SigDequeue(p.sigs[:])
 	for i := 0; i < n; i++ {
 		p.decision[i] = p.handle(now, &p.sigs[i])
@@ -126,7 +127,7 @@ func (p *Path) Poll(now time.Time) int {
 	}
 	p.tr.Expire(now, 64)
 	p.dp.ExpectReclaim()
-	return n
+	return n + applied
 }
 
 // Run polls until stop is closed, sleeping briefly when idle.
