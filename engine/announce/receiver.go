@@ -26,12 +26,12 @@ type Consumer func(m *Message)
 // ReceiverCounters are a Receiver's totals. Invariant (tested): Datagrams =
 // Announcements + Hellos + Malformed + ΣAuth.Rejected.
 type ReceiverCounters struct {
-	Datagrams     uint64 // datagrams read
-	Announcements uint64 // accepted and handed to the consumer
-	Hellos        uint64 // accepted hellos (gateway alive)
-	Malformed     uint64 // authenticated but not a valid body (Decode error)
-	ReadErrors    uint64 // socket read errors (not datagrams)
-	Auth          auth.Counters
+	Datagrams     uint64        `json:"datagrams"`     // datagrams read
+	Announcements uint64        `json:"announcements"` // accepted and handed to the consumer
+	Hellos        uint64        `json:"hellos"`        // accepted hellos (gateway alive)
+	Malformed     uint64        `json:"malformed"`     // authenticated but not a valid body (Decode error)
+	ReadErrors    uint64        `json:"read_errors"`   // socket read errors (not datagrams)
+	Auth          auth.Counters `json:"auth"`
 }
 
 // ReceiverOptions are optional collaborators of a Receiver.

@@ -28,9 +28,9 @@ type Sender struct {
 
 // SenderCounters are a Sender's totals.
 type SenderCounters struct {
-	Sent   uint64 // announcements written
-	Hellos uint64 // hellos written
-	Failed uint64 // encode or write errors (the message is lost)
+	Sent   uint64 `json:"sent"`   // announcements written
+	Hellos uint64 `json:"hellos"` // hellos written
+	Failed uint64 `json:"failed"` // encode or write errors (the message is lost)
 }
 
 // NewSender returns a Sender writing to w (a connected UDP socket: one
