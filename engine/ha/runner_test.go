@@ -13,9 +13,13 @@ type lockedVIP struct {
 	fakeVIP
 }
 
-func (v *lockedVIP) TakeVIP() error    { v.mu.Lock(); defer v.mu.Unlock(); return v.fakeVIP.TakeVIP() }
-func (v *lockedVIP) ReleaseVIP() error { v.mu.Lock(); defer v.mu.Unlock(); return v.fakeVIP.ReleaseVIP() }
-func (v *lockedVIP) owned() bool       { v.mu.Lock(); defer v.mu.Unlock(); return v.fakeVIP.owned }
+func (v *lockedVIP) TakeVIP() error { v.mu.Lock(); defer v.mu.Unlock(); return v.fakeVIP.TakeVIP() }
+func (v *lockedVIP) ReleaseVIP() error {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.fakeVIP.ReleaseVIP()
+}
+func (v *lockedVIP) owned() bool { v.mu.Lock(); defer v.mu.Unlock(); return v.fakeVIP.owned }
 
 func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
 	t.Helper()
