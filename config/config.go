@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"reflect"
 
+	"github.com/sara-lb/sara/engine/ha"
 	"github.com/sara-lb/sara/mgmt"
 	"github.com/sara-lb/sara/mgmt/api"
 	"github.com/sara-lb/sara/mgmt/gateway"
@@ -27,6 +28,7 @@ type Config struct {
 	Gateway    gateway.Config `mapstructure:"gateway"`
 	Control    Control        `mapstructure:"control"`
 	API        api.Config     `mapstructure:"api"`
+	HA         ha.Config      `mapstructure:"ha"`
 }
 
 // Server is one cluster member. Its position in Config.Servers is its
