@@ -37,10 +37,11 @@ function setBadge(el, text, cls) { el.textContent = text; el.className = "badge 
 async function poll() {
   try {
     const [status, servers, admission] = await Promise.all([get("/status"), get("/servers"), get("/admission")]);
-    const t = Date.now() / 1000;
+    // the x axis is the dispatcher's clock (status.now), not the browser's
+    const t = Date.parse(status.now) / 1000 || Date.now() / 1000;
     const s = { t, status, servers, admission, newRate: NaN, dropRate: NaN, drops: {} };
     if (prev) {
-      const dt = (Date.parse(status.now) - Date.parse(prev.status.now)) / 1000 || (t - prev.t);
+      const dt = t - prev.t;
       if (dt > 0) {
         s.newRate = (status.sessions_created - prev.status.sessions_created) / dt;
         const d0 = prev.status.totals.drops || {}, d1 = status.totals.drops || {};
@@ -55,7 +56,8 @@ async function poll() {
     render(s);
     setBadge($("conn"), "live", "ok");
   } catch (e) {
-    setBadge($("conn"), "disconnected: " + e.message, "bad");
+    const hint = /HTTP 401|HTTP 403/.test(e.message) ? " (open the page as /#token=<read token>)" : "";
+    setBadge($("conn"), "disconnected: " + e.message + hint, "bad");
   }
 }
 
