@@ -130,8 +130,11 @@ func (c *Config) Validate() error {
 	if c.Role != "primary" && c.Role != "backup" {
 		add("role: must be primary or backup, got %q", c.Role)
 	}
-	if c.NodeID == 0 || c.PeerID == 0 || c.NodeID == c.PeerID {
-		add("node_id, peer_id: must be non-zero and different (%d, %d)", c.NodeID, c.PeerID)
+	if c.NodeID == 0 {
+		add("node_id: required (non-zero)")
+	}
+	if c.PeerID == 0 || c.PeerID == c.NodeID {
+		add("peer_id: must be non-zero and differ from node_id, got %d", c.PeerID)
 	}
 	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
 		add("listen: %q is not host:port", c.Listen)
