@@ -23,7 +23,7 @@ type packet struct {
 }
 
 type simNet struct {
-	t       *testing.T
+	t       testing.TB
 	rng     *rand.Rand
 	now     time.Time
 	drop    float64
@@ -84,7 +84,7 @@ func testConfig(id, peer uint32, prio int) Config {
 	return c
 }
 
-func newSim(t *testing.T, seed uint64) *simNet {
+func newSim(t testing.TB, seed uint64) *simNet {
 	return &simNet{t: t, rng: rand.New(rand.NewPCG(seed, 1)), now: simStart}
 }
 

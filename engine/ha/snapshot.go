@@ -117,6 +117,7 @@ func (n *Node) onSnapAck(f *Frame, now time.Time) {
 	sn.acked = int(f.Seq)
 	sn.rtoAt = now.Add(n.cfg.RetransmitTimeout)
 	if sn.acked < len(sn.frames) {
+		n.tickSnapshot(now) // ack-clocked: refill the window at once
 		return
 	}
 	if s.log.head > sn.base && !s.log.holds(sn.base+1) {
