@@ -1,0 +1,140 @@
+package lab
+
+import (
+	"net/netip"
+	"sort"
+)
+
+// Placement counts, per server, the packets of one flow class of a session.
+type Placement struct {
+	Packets map[int]int `json:"packets"` // server index → packets
+	First   float64     `json:"first"`   // arrival of the first packet (unix seconds)
+}
+
+func (p *Placement) add(pk Packet) {
+	if p.Packets == nil {
+		p.Packets = map[int]int{}
+		p.First = pk.T
+	}
+	p.Packets[pk.Server]++
+	if pk.T < p.First {
+		p.First = pk.T
+	}
+}
+
+// Servers returns the servers that received packets, in order.
+func (p Placement) Servers() []int {
+	var s []int
+	for k := range p.Packets {
+		s = append(s, k)
+	}
+	sort.Ints(s)
+	return s
+}
+
+// One returns the only server that received packets, if exactly one did.
+func (p Placement) One() (int, bool) {
+	if s := p.Servers(); len(s) == 1 {
+		return s[0], true
+	}
+	return -1, false
+}
+
+// Session is one SIP call (by Call-ID) or RTSP session (by its TCP
+// connection) as the servers saw it: where its signalling and its media went.
+type Session struct {
+	ID    string    `json:"id"`
+	Kind  string    `json:"kind"` // sip, rtsp-udp, rtsp-tcp
+	Sig   Placement `json:"signalling"`
+	Media Placement `json:"media"`
+}
+
+// SIPCalls groups the packets the servers received into calls: SIP
+// messages by Call-ID; media by the client's RTP (and RTCP) source port
+// announced in the call's INVITE SDP. Unattributed counts UDP datagrams
+// that belong to no call.
+func SIPCalls(pk []Packet) (calls map[string]*Session, unattributed int) {
+	calls = map[string]*Session{}
+	media := map[netip.AddrPort]string{} // client RTP/RTCP source → Call-ID
+	for _, p := range pk {
+		if p.Proto != 17 || p.CallID == "" {
+			continue
+		}
+		c := calls[p.CallID]
+		if c == nil {
+			c = &Session{ID: p.CallID, Kind: "sip"}
+			calls[p.CallID] = c
+		}
+		c.Sig.add(p)
+		if p.SIPMethod == "INVITE" {
+			for _, port := range p.SDPPorts {
+				media[netip.AddrPortFrom(p.Src.Addr(), uint16(port))] = p.CallID
+				media[netip.AddrPortFrom(p.Src.Addr(), uint16(port+1))] = p.CallID
+			}
+		}
+	}
+	for _, p := range pk {
+		if p.Proto != 17 || p.CallID != "" || p.Dst.Port() == uint16(SIPPort) {
+			continue
+		}
+		if id, ok := media[p.Src]; ok {
+			calls[id].Media.add(p)
+		} else {
+			unattributed++
+		}
+	}
+	return calls, unattributed
+}
+
+// RTSPSessions groups the packets into RTSP sessions, one per client TCP
+// connection to the RTSP port; UDP media by the client_port pair its SETUP
+// requests announced. Interleaved sessions (RTP inside the connection)
+// have no media flow of their own.
+func RTSPSessions(pk []Packet) (sessions map[netip.AddrPort]*Session, unattributed int) {
+	sessions = map[netip.AddrPort]*Session{}
+	media := map[netip.AddrPort]netip.AddrPort{} // client media source → connection
+	for _, p := range pk {
+		if !p.TCP || p.Dst.Port() != uint16(RTSPPort) {
+			continue
+		}
+		s := sessions[p.Src]
+		if s == nil {
+			s = &Session{ID: p.Src.String(), Kind: "rtsp-tcp"}
+			sessions[p.Src] = s
+		}
+		s.Sig.add(p)
+		if p.RTSPMethod == "SETUP" {
+			if ports := ClientPorts(p.Transport); len(ports) > 0 {
+				s.Kind = "rtsp-udp"
+				for _, port := range ports {
+					media[netip.AddrPortFrom(p.Src.Addr(), uint16(port))] = p.Src
+				}
+			}
+		}
+	}
+	for _, p := range pk {
+		if p.Proto != 17 {
+			continue
+		}
+		if c, ok := media[p.Src]; ok {
+			sessions[c].Media.add(p)
+		} else {
+			unattributed++
+		}
+	}
+	return sessions, unattributed
+}
+
+// Spread counts the sessions whose signalling reached exactly one server,
+// per server; split counts those whose signalling reached several.
+func Spread(sessions []*Session) (perServer []int, split int) {
+	perServer = make([]int, NumServers)
+	for _, s := range sessions {
+		if srv, ok := s.Sig.One(); ok && srv < NumServers {
+			perServer[srv]++
+		} else {
+			split++
+		}
+	}
+	return perServer, split
+}

@@ -1,0 +1,136 @@
+package lab
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Key is the lab's shared management HMAC key (hex), in the dispatcher's
+// and every agent's configuration.
+const Key = "5a17b1d0c0ffee00112233445566778899aabbccddeeff00"
+
+// Management timing of the lab: heartbeat period d, misses n, load period t.
+const (
+	HeartbeatPeriod = 100 * time.Millisecond
+	Misses          = 3
+	LoadPeriod      = 500 * time.Millisecond
+)
+
+// dispatcherYAML is `sara run`'s configuration: one net_af_packet port on
+// port0, one worker, both lcores on CPU 0, no hugepages, small pools.
+const dispatcherYAML = `vips: [%s]
+servers:
+%s
+dataplane:
+  ports: [{name: net_af_packet0, devargs: "iface=port0"}]
+  workers: 1
+  lcores: "0@0,1@0"
+  eal_args: ["--no-huge", "--no-pci", "--no-shconf", "-m", "256"]
+  file_prefix: %s
+  mempool_mbufs: 8191
+  mempool_cache: 64
+  flow_table_size: 65536
+log: {level: info, format: json}
+mgmt:
+  listen: %s:%d
+  key: %s
+  heartbeat_period: %v
+  misses: %d
+  load_period: %v
+  damping: 3
+  failover: rebalance
+`
+
+// Counters is the part of the dispatcher's final counters the scenarios read.
+type Counters struct {
+	RX            uint64            `json:"rx"`
+	TX            uint64            `json:"tx"`
+	FwdSig        uint64            `json:"fwd_sig"`
+	SigDecide     uint64            `json:"sig_decide"`
+	SigTap        uint64            `json:"sig_tap"`
+	ExpectHit     uint64            `json:"expect_hit"`
+	Drops         map[string]uint64 `json:"drops"`
+	ServerPackets []uint64          `json:"server_packets"`
+	ServerFlows   []uint64          `json:"server_flows"`
+}
+
+// Dispatcher is a running `sara run`.
+type Dispatcher struct {
+	*Proc
+	Config string
+}
+
+// StartDispatcher writes the configuration and starts `sara run` in the
+// dispatcher namespace, bounded by limit, and waits until it forwards.
+func (l *Lab) StartDispatcher(name string, limit time.Duration) (*Dispatcher, error) {
+	var srv strings.Builder
+	for i := range NumServers {
+		fmt.Fprintf(&srv, "  - {name: %s, mac: %q, ip: %s, host_id: %d}\n", ServerName(i), ServerMAC(i), ServerIP(i), i+1)
+	}
+	cfg := filepath.Join(l.Dir, name+".yaml")
+	body := fmt.Sprintf(dispatcherYAML, VIP, strings.TrimRight(srv.String(), "\n"), l.Prefix+"-"+name,
+		MgmtIP, MgmtPort, Key, HeartbeatPeriod, Misses, LoadPeriod)
+	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrSetup, err)
+	}
+	p, err := l.Start(name, l.NS("dp"), l.Bin, "run", "-c", cfg, "--duration", limit.String(), "--stats", "2s")
+	if err != nil {
+		return nil, err
+	}
+	if err := p.WaitOutput(`"forwarding"`, 20*time.Second); err != nil {
+		_ = p.Stop(syscall.SIGKILL, time.Second)
+		return nil, err
+	}
+	if strings.Contains(p.Output(), `"control":true`) {
+		// The control loop publishes an empty sequence until the agents'
+		// servers are Active (k good heartbeat periods): wait for the first
+		// selection sequence, or no new session would find a server.
+		if err := p.WaitOutputRe(policyRe, 15*time.Second); err != nil {
+			_ = p.Stop(syscall.SIGKILL, time.Second)
+			return nil, err
+		}
+	}
+	return &Dispatcher{Proc: p, Config: cfg}, nil
+}
+
+// policyRe matches the control loop's log line of a non-empty selection sequence.
+var policyRe = regexp.MustCompile(`"msg":"policy","sequence":[1-9]`)
+
+// ListensMgmt reports whether something listens on the management UDP port
+// in the dispatcher namespace: whether `sara run` runs the management plane.
+func (l *Lab) ListensMgmt() bool {
+	out, err := exec.Command("ip", "netns", "exec", l.NS("dp"), "ss", "-Hluan").Output()
+	return err == nil && strings.Contains(string(out), fmt.Sprintf(":%d ", MgmtPort))
+}
+
+// Finish stops the dispatcher with SIGINT and returns its final counters.
+func (d *Dispatcher) Finish() (Counters, error) {
+	if err := d.Stop(syscall.SIGINT, 10*time.Second); err != nil {
+		return Counters{}, fmt.Errorf("%w: sara run exit: %w\n%s", ErrProc, err, tail(d.Output(), 3000))
+	}
+	return finalCounters(d.Output())
+}
+
+// finalCounters finds the "final counters" JSON log line.
+func finalCounters(log string) (Counters, error) {
+	sc := bufio.NewScanner(strings.NewReader(log))
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var line struct {
+			Msg      string   `json:"msg"`
+			Counters Counters `json:"counters"`
+		}
+		if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "final counters" {
+			return line.Counters, nil
+		}
+	}
+	return Counters{}, fmt.Errorf("%w: no final counters in the dispatcher log\n%s", ErrProc, tail(log, 2000))
+}

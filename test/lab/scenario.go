@@ -1,0 +1,154 @@
+package lab
+
+import (
+	"fmt"
+	"sort"
+	"syscall"
+	"time"
+)
+
+// Reasons a check is pending: pieces `sara run` does not run yet. Each is
+// detected at run time (counters, listening sockets), never assumed.
+const (
+	WaitSigPath = "signalling path in `sara run` (per-Call-ID SIP decisions, SDP/RTSP expectations); " +
+		"the dispatcher's counters show no signalling handed to Go (sig_decide = sig_tap = 0)"
+	WaitGateway = "gateway announcements (`sara gateway` on the router): with direct server return only the gateway sees " +
+		"the servers' SDP answers and SETUP replies, so client→VIP media matches no expectation (expect_hit = 0)"
+	WaitMgmt = "management plane in `sara run` (nothing listens on the dispatcher's management port)"
+)
+
+// Traffic is what one scenario sends through the dispatcher.
+type Traffic struct {
+	Calls    *Calls           // sipp UAC run, or nil
+	RTSPTCP  int              // RTSP sessions with RTP interleaved in the connection (started first)
+	RTSPUDP  int              // RTSP sessions with RTP over UDP (the servers' RTSP services run for the whole lab)
+	EventAt  time.Duration    // when Event runs, after the clients start
+	Event    func(*Run) error // e.g. drain or kill a server; nil for none
+	Deadline time.Duration    // bound of the whole run (default 60s)
+}
+
+// Run is what a scenario observed, for its checks.
+type Run struct {
+	Start, EventTime time.Time
+	Packets          []Packet
+	UAC              SIPStats
+	UACErr           error
+	UAS              []SIPStats // per server
+	RTSPClients      []RTSPClient
+	Counters         Counters
+
+	uas []*Proc // the servers' running UAS, for Event
+}
+
+// RTSPClient is one ffmpeg run's outcome.
+type RTSPClient struct {
+	Transport string        `json:"transport"`
+	Played    time.Duration `json:"played"`
+	Ended     bool          `json:"ended"`
+	Err       string        `json:"err,omitempty"`
+}
+
+// Placing reports whether announced media matched expectations in the data plane.
+func (r *Run) Placing() bool { return r.Counters.ExpectHit > 0 }
+
+// SigPathActive reports whether the dispatcher handed signalling to Go.
+func (r *Run) SigPathActive() bool { return r.Counters.SigDecide > 0 || r.Counters.SigTap > 0 }
+
+// StreamLength is the length of every RTSP session the servers stream.
+const StreamLength = 2 * time.Second
+
+// run drives one scenario: dispatcher, per-server captures, servers' peers,
+// clients, the optional event; then it stops everything in reverse order
+// and collects what each side counted.
+func (l *Lab) run(name string, tr Traffic) (*Run, error) {
+	if tr.Deadline == 0 {
+		tr.Deadline = 60 * time.Second
+	}
+	d, err := l.StartDispatcher(name+"-dispatcher", tr.Deadline+10*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	defer d.Stop(syscall.SIGKILL, time.Second) //nolint:errcheck // no-op after Finish
+	caps, err := l.StartCaptures(name)
+	if err != nil {
+		return nil, err
+	}
+	var uas []*Proc
+	for i := range NumServers {
+		if tr.Calls != nil {
+			p, err := l.UAS(i, fmt.Sprintf("%s-uas-%s", name, ServerName(i)))
+			if err != nil {
+				return nil, err
+			}
+			uas = append(uas, p)
+		}
+	}
+	r := &Run{Start: time.Now(), uas: uas}
+	var uac *Proc
+	if tr.Calls != nil {
+		if uac, err = l.UAC(name+"-uac", *tr.Calls); err != nil {
+			return nil, err
+		}
+	}
+	var ff []*Proc
+	for k := range tr.RTSPTCP + tr.RTSPUDP {
+		transport := "tcp"
+		if k >= tr.RTSPTCP {
+			transport = "udp"
+		}
+		p, err := l.FFmpeg(fmt.Sprintf("%s-ffmpeg%d-%s", name, k, transport), transport, StreamLength)
+		if err != nil {
+			return nil, err
+		}
+		ff = append(ff, p)
+		r.RTSPClients = append(r.RTSPClients, RTSPClient{Transport: transport})
+		time.Sleep(150 * time.Millisecond) // one new connection at a time: a readable order in the captures
+	}
+	if tr.Event != nil {
+		time.Sleep(time.Until(r.Start.Add(tr.EventAt)))
+		r.EventTime = time.Now()
+		if err := tr.Event(r); err != nil {
+			return nil, err
+		}
+	}
+	deadline := r.Start.Add(tr.Deadline)
+	if uac != nil {
+		r.UACErr = uac.Wait(time.Until(deadline))
+		_ = uac.Stop(syscall.SIGUSR1, 5*time.Second)
+		if r.UAC, err = ReadSIPStats(uac.Log[:len(uac.Log)-4] + ".csv"); err != nil {
+			return nil, err
+		}
+	}
+	for k, p := range ff {
+		if err := p.Wait(time.Until(deadline)); err != nil {
+			r.RTSPClients[k].Err = err.Error()
+			_ = p.Stop(syscall.SIGKILL, time.Second)
+		}
+		r.RTSPClients[k].Played, r.RTSPClients[k].Ended = PlayedFor(p)
+	}
+	for i, p := range uas {
+		st, err := StopSIPP(p)
+		if err != nil && !p.Exited() {
+			return nil, fmt.Errorf("UAS %s: %w", ServerName(i), err)
+		}
+		r.UAS = append(r.UAS, st) // a killed UAS reports what it last wrote
+	}
+	time.Sleep(200 * time.Millisecond) // the last frames reach the captures
+	if r.Packets, err = caps.Stop(); err != nil {
+		return nil, err
+	}
+	if r.Counters, err = d.Finish(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// sessionList returns the sessions of a map in a stable order (first packet).
+func sessionList[K comparable](m map[K]*Session) []*Session {
+	out := make([]*Session, 0, len(m))
+	for _, s := range m {
+		out = append(out, s)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Sig.First < out[j].Sig.First })
+	return out
+}

@@ -1,0 +1,66 @@
+package lab
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// ErrStats is wrapped when a sipp statistics file cannot be read.
+var ErrStats = errors.New("lab: sipp statistics")
+
+// SIPStats are sipp's cumulative call counters (its -trace_stat CSV).
+type SIPStats struct {
+	Created    int `json:"created"`
+	Incoming   int `json:"incoming"`
+	Successful int `json:"successful"`
+	Failed     int `json:"failed"`
+}
+
+// ReadSIPStats parses the last line of a sipp statistics CSV (fields
+// separated by ';', named by the first line).
+func ReadSIPStats(path string) (SIPStats, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return SIPStats{}, fmt.Errorf("%w: %w", ErrStats, err)
+	}
+	return ParseSIPStats(string(b))
+}
+
+// ParseSIPStats parses the text of a sipp statistics CSV.
+func ParseSIPStats(text string) (SIPStats, error) {
+	var lines []string
+	for _, l := range strings.Split(text, "\n") {
+		if strings.TrimSpace(l) != "" {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) < 2 {
+		return SIPStats{}, fmt.Errorf("%w: %d lines, want a header and a sample", ErrStats, len(lines))
+	}
+	head, last := strings.Split(lines[0], ";"), strings.Split(lines[len(lines)-1], ";")
+	col := func(name string) (int, error) {
+		for i, h := range head {
+			if h == name && i < len(last) {
+				return strconv.Atoi(strings.TrimSpace(last[i]))
+			}
+		}
+		return 0, fmt.Errorf("%w: no column %s", ErrStats, name)
+	}
+	var s SIPStats
+	var errs []error
+	for _, f := range []struct {
+		name string
+		dst  *int
+	}{{"TotalCallCreated", &s.Created}, {"IncomingCall(C)", &s.Incoming},
+		{"SuccessfulCall(C)", &s.Successful}, {"FailedCall(C)", &s.Failed}} {
+		v, err := col(f.name)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		*f.dst = v
+	}
+	return s, errors.Join(errs...)
+}
