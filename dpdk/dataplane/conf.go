@@ -66,6 +66,9 @@ func (d *Dataplane) buildConf() (err error) {
 	if cfg.Lockstep {
 		c.lockstep = 1
 	}
+	if cfg.FlowEvents {
+		c.flow_events = 1
+	}
 	for p := range c.udp_class {
 		c.udp_class[p] = classUDP
 		c.tcp_class[p] = classTCP

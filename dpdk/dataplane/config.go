@@ -52,6 +52,10 @@ type Config struct {
 	// use bursts of one, so replay results do not depend on timing.
 	Lockstep        bool
 	ExpectTableSize uint32 // announced flows (expectation keys); default 65536
+	// FlowEvents makes workers report flows created and expired, and
+	// accept installs (hot-standby replication, see FlowEvents/PushFlows).
+	FlowEvents    bool
+	FlowEventRing uint32 // records per worker ring; default 65536
 	SigRingSize     uint32 // per-worker ring to and from Go; default 4096
 }
 
@@ -129,6 +133,9 @@ func (c *Config) Defaults() {
 	}
 	if c.SigRingSize == 0 {
 		c.SigRingSize = 4096
+	}
+	if c.FlowEventRing == 0 {
+		c.FlowEventRing = 65536
 	}
 	if c.Lockstep {
 		c.Burst = 1

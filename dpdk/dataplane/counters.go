@@ -34,6 +34,10 @@ type Counters struct {
 	SigRingFull     uint64 `json:"sig_ring_full"`
 	ExpectHit       uint64 `json:"expect_hit"`
 	ExpectAmbiguous uint64 `json:"expect_ambiguous"`
+	FlowEvSent      uint64 `json:"flow_events_sent"`     // flow records reported (HA)
+	FlowEvLost      uint64 `json:"flow_events_lost"`     // lost: ring full
+	FlowEvApplied   uint64 `json:"flow_events_applied"`  // installs/deletes applied
+	FlowEvRejected  uint64 `json:"flow_events_rejected"` // installs without room
 	// SigLatency[b] counts SigDecide round trips (worker → Go → worker)
 	// of 2^b to 2^(b+1) nanoseconds.
 	SigLatency      []uint64          `json:"sig_latency_log2ns"`
@@ -116,6 +120,10 @@ func (c *Counters) add(w *C.struct_dp_counters, servers int) {
 	c.SigRingFull += uint64(w.sig_ring_full)
 	c.ExpectHit += uint64(w.expect_hit)
 	c.ExpectAmbiguous += uint64(w.expect_ambiguous)
+	c.FlowEvSent += uint64(w.ev_sent)
+	c.FlowEvLost += uint64(w.ev_lost)
+	c.FlowEvApplied += uint64(w.ev_applied)
+	c.FlowEvRejected += uint64(w.ev_rejected)
 	if c.SigLatency == nil {
 		c.SigLatency = make([]uint64, len(w.sig_lat))
 	}

@@ -157,6 +157,10 @@ func (d *Dataplane) newWorker(inst uint32, i int) (*C.struct_dp_worker, error) {
 			return nil, fmt.Errorf("dataplane: signalling ring of worker %d: %w", i, eal.LastErrno())
 		}
 	}
+	if err := d.buildEventRings(inst, i, w); err != nil {
+		d.freeWorker(w)
+		return nil, err
+	}
 	sock := C.int(eal.SocketOf(d.lcores[i]))
 	for fam, t := range map[int]*C.struct_dp_ftable{4: &w.t4, 6: &w.t6} {
 		klen := C.sizeof_struct_dp_key4
@@ -177,8 +181,9 @@ func (d *Dataplane) newWorker(inst uint32, i int) (*C.struct_dp_worker, error) {
 
 func (d *Dataplane) freeWorker(w *C.struct_dp_worker) {
 	d.drainSig(w)
-	C.rte_ring_free(w.to_go)
-	C.rte_ring_free(w.from_go)
+	for _, r := range []*C.struct_rte_ring{w.to_go, w.from_go, w.ev_out, w.ev_in} {
+		C.rte_ring_free(r)
+	}
 	if w.t4.mem != nil {
 		C.dp_ftable_free(&w.t4)
 	}

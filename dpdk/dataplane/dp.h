@@ -133,7 +133,8 @@ struct dp_conf {
 	uint8_t sig_enabled;        /* hand signalling to Go (else forward it per 5-tuple) */
 	uint8_t gateway_tap;        /* hand server->client signalling (source is a VIP) to Go */
 	uint8_t lockstep;           /* wait for Go after each signalling message (replay) */
-	uint8_t pad[3];
+	uint8_t flow_events;        /* report flows created/expired on ev_out (HA) */
+	uint8_t pad[2];
 	struct dp_xtable *xt;       /* expectation table, written by Go only */
 	uint8_t udp_class[65536]; /* timeout class by UDP destination port */
 	uint8_t tcp_class[65536]; /* timeout class by TCP destination port */
@@ -182,6 +183,10 @@ struct dp_counters {
 	uint64_t sig_ring_full; /* signalling not handed to Go: ring full (forwarded per 5-tuple) */
 	uint64_t expect_hit;    /* new flows matched to an announced flow */
 	uint64_t expect_ambiguous; /* new flows matching several announcements: selected instead */
+	uint64_t ev_sent;       /* flow records reported to Go */
+	uint64_t ev_lost;       /* flow records lost: ev_out full (the backup resyncs) */
+	uint64_t ev_applied;    /* installs/deletes applied from Go */
+	uint64_t ev_rejected;   /* installs that found no room */
 	uint64_t sig_lat[32];   /* DECIDE round trip, histogram of log2(ns) */
 	uint64_t drop[DP_DROP__COUNT];
 	uint64_t server_pkts[DP_MAX_SERVERS];  /* frames forwarded to each server */
@@ -202,6 +207,10 @@ struct dp_worker {
 	uint64_t sig_sent;    /* messages enqueued to Go (worker writes) */
 	uint64_t sig_done;    /* messages Go has applied (Go writes, release) */
 	uint64_t epoch;       /* loop count, for Go's grace periods */
+	struct rte_ring *ev_out, *ev_in; /* flow records to Go / installs from Go (dp_sync.h) */
+	uint8_t dump_req;     /* Go sets it: report every live flow, then clear it */
+	uint8_t dump_fam;     /* dump cursor: family (0 v4, 1 v6) */
+	uint32_t dump_next;   /* dump cursor: entry index */
 	uint64_t policy_seen; /* version of the policy last read (release store) */
 	const struct dp_conf *conf;
 	struct dp_shared *shared;
@@ -213,6 +222,11 @@ struct dp_worker {
 int dp_ftable_init(struct dp_ftable *t, const char *name, uint32_t entries, uint32_t key_len, int socket);
 void dp_ftable_free(struct dp_ftable *t);
 uint32_t dp_ftable_purge(struct dp_worker *w, struct dp_ftable *t, uint32_t now, uint32_t budget);
+
+/* dp_sync.c */
+void dp_ev_report(struct dp_worker *w, uint8_t type, const struct dp_ftable *t, const uint8_t *e);
+void dp_ev_apply(struct dp_worker *w, uint32_t now);
+void dp_dump_step(struct dp_worker *w, uint32_t budget);
 
 /* dp_worker.c */
 int dp_worker_run(void *arg);

@@ -47,6 +47,8 @@ uint32_t dp_ftable_purge(struct dp_worker *w, struct dp_ftable *t, uint32_t now,
 		uint32_t idle = now - f->last_seen;
 		uint32_t limit = tmo[f->tclass];
 		if (idle > 2 * limit) {
+			if (w->conf->flow_events)
+				dp_ev_report(w, 2 /* DP_EV_EXPIRED */, t, e);
 			dp_ft_delete(t, e);
 			w->cnt.flows_expired++;
 		} else if (idle > limit && (f->flags & DP_F_ST_MASK) != DP_F_ST_INACTIVE) {

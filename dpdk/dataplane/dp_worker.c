@@ -201,6 +201,8 @@ static inline int dp_new_flow(struct dp_worker *w, struct dp_ftable *t, const vo
 	w->cnt.flows_created++;
 	w->cnt.server_flows[s]++;
 	w->cnt.fwd_new++;
+	if (c->flow_events)
+		dp_ev_report(w, 1 /* DP_EV_CREATED */, t, e);
 	return s;
 }
 
@@ -381,6 +383,10 @@ int dp_worker_run(void *arg)
 		__atomic_store_n(&w->epoch, w->epoch + 1, __ATOMIC_RELEASE);
 		if (c->sig_enabled)
 			dp_sig_adopt(w);
+		if (w->ev_in != NULL && !rte_ring_empty(w->ev_in))
+			dp_ev_apply(w, now);
+		if (unlikely(__atomic_load_n(&w->dump_req, __ATOMIC_ACQUIRE)))
+			dp_dump_step(w, 256);
 		uint32_t total = 0;
 		for (uint16_t pi = 0; pi < w->nports; pi++) {
 			uint16_t n = rte_eth_rx_burst(w->ports[pi], w->queue, pkts, (uint16_t)c->burst);

@@ -57,7 +57,7 @@ func CountFrames(path string) (uint64, error) {
 
 // Setup runs after the data plane is built and before it starts (to publish
 // a policy, start a signalling consumer). The function it returns, if any,
-// runs once every frame has been processed, before the ports close.
+// runs once every frame has been processed, while the workers still run.
 type Setup func(*dataplane.Dataplane) (done func(), err error)
 
 // Run replays in through a data plane configured by cfg (its Ports are
@@ -117,11 +117,11 @@ func Run(cfg dataplane.Config, in, out string, setup Setup) (*Result, error) {
 		}
 		time.Sleep(time.Millisecond)
 	}
-	dp.Stop()
-	if done != nil {
+	if done != nil { // workers still running: a consumer may still talk to them
 		done()
 		done = nil
 	}
+	dp.Stop()
 	res.Elapsed = time.Since(start)
 	res.Port, _ = port.Stats()
 	res.Counters = dp.Totals()
