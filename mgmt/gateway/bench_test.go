@@ -20,7 +20,7 @@ func BenchmarkPipeline(b *testing.B) {
 	sealer, _ := auth.NewSealer(1, key, nil)
 	snd := announce.NewSender(io.Discard, sealer, nil)
 	p := NewPipeline(PipelineConfig{VIPs: []netip.Addr{vip}, Ports: fixPorts}, snd.Send)
-	src := pcapFileB(b, "sip_calls")
+	src := pcapSource(b, "sip_calls")
 	var ok200 []byte
 	for ok200 == nil {
 		f, _, err := src.ReadPacketData()
@@ -55,12 +55,13 @@ func BenchmarkPipeline(b *testing.B) {
 	}
 }
 
-func pcapFileB(b *testing.B, name string) Source {
+// pcapSource opens a fixture capture through the gateway's BPF filter.
+func pcapSource(tb testing.TB, name string) Source {
 	f, _ := Filter([]netip.Addr{vip}, fixPorts)
 	s, err := OpenFile(fixtures+"/"+name+".pcap", f)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	b.Cleanup(s.Close)
+	tb.Cleanup(s.Close)
 	return s
 }
