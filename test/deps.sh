@@ -10,8 +10,8 @@ PKGS=(
   iproute2 tcpdump tshark tcpreplay sip-tester python3-scapy
   ffmpeg gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-rtsp gir1.2-gst-rtsp-server-1.0 python3-gi
-  # dashboard test: headless browser
-  chromium
+  # operations tests: headless browser (dashboard), compose file validation (no engine needed)
+  chromium docker-compose
 )
 
 missing=()
