@@ -43,7 +43,8 @@ type composeFile struct {
 		Networks map[string]struct {
 			IPv4 string `yaml:"ipv4_address"`
 		} `yaml:"networks"`
-		Volumes []string `yaml:"volumes"`
+		Volumes []string          `yaml:"volumes"`
+		Sysctls map[string]string `yaml:"sysctls"`
 	} `yaml:"services"`
 }
 
@@ -78,6 +79,12 @@ func TestLabAgrees(t *testing.T) {
 		}
 		if svc.Networks["lab"].IPv4 != s.IP.String() {
 			t.Errorf("%s: compose IP %s, config IP %s", s.Name, svc.Networks["lab"].IPv4, s.IP)
+		}
+		// what `sara agent check` (mgmt/dsr) requires of a DSR server
+		for _, k := range []string{"all", "lo"} {
+			if svc.Sysctls["net.ipv4.conf."+k+".arp_ignore"] != "1" || svc.Sysctls["net.ipv4.conf."+k+".arp_announce"] != "2" {
+				t.Errorf("%s: sysctls %v lack arp_ignore=1/arp_announce=2 on %s", s.Name, svc.Sysctls, k)
+			}
 		}
 		var agentFile string
 		for _, v := range svc.Volumes {

@@ -1,6 +1,6 @@
 #!/bin/sh
-# A lab server: VIP on lo (ARP for it is off: arp_ignore=1, arp_announce=2 set
-# by compose), check the DSR setup, answer SIP on the VIP, report to the dispatcher.
+# A lab server: VIP on lo (ARP for it is off: arp_ignore=1, arp_announce=2 on
+# all and lo, set by compose), check the DSR setup, answer SIP on the VIP, report to the dispatcher.
 set -eu
 ip addr add 10.0.0.100/32 dev lo 2>/dev/null || true
 sara agent check -c /etc/sara/agent.yaml
