@@ -160,7 +160,7 @@ func (n *Node) Tick(now time.Time) {
 	case RolePrimary:
 		n.tickSender(now)
 	case RoleBackup:
-		if !n.rcv.synced && n.peer.role == RolePrimary && n.peerAlive(now) {
+		if !n.inSync() && n.peer.role == RolePrimary && n.peerAlive(now) {
 			n.askSnapshot(now)
 		}
 	}

@@ -46,6 +46,10 @@ func (r *receiver) reset() {
 	}
 }
 
+// inSync reports whether this node holds a snapshot of the epoch it
+// follows and the stream since.
+func (n *Node) inSync() bool { return n.rcv.synced && n.rcv.epoch == n.epoch }
+
 // ack sends a cumulative acknowledgement: frames held of snapshot snap, or
 // (snap 0) the last change applied.
 func (n *Node) ack(snap uint32, seq uint64) {

@@ -20,10 +20,10 @@ func (n *Node) sendHello(now time.Time) {
 		}
 	case RoleBackup:
 		f.Seq = n.rcv.applied
-		if n.rcv.synced {
+		if n.inSync() {
 			f.Flags |= FlagInSync
 		}
-		if n.rcv.synced && n.peerAlive(now) && (now.Before(n.switchReq) ||
+		if n.inSync() && n.peerAlive(now) && (now.Before(n.switchReq) ||
 			n.cfg.Preempt && n.peer.role == RolePrimary && n.priority > n.peer.priority) {
 			f.Flags |= FlagSwitchReq
 		}
@@ -90,8 +90,9 @@ func (n *Node) onHello(f *Frame, now time.Time) {
 		} else if f.Flags&FlagHandover != 0 {
 			n.st.HandoverNotReady++
 		}
-	case n.role == RolePrimary && f.Role == RoleBackup && f.Flags&FlagSwitchReq != 0:
-		if !now.Before(n.handover) && n.startHandover(now) == nil {
+	case n.role == RolePrimary && f.Role == RoleBackup:
+		n.resume(f, now)
+		if f.Flags&FlagSwitchReq != 0 && !now.Before(n.handover) && n.startHandover(now) == nil {
 			n.log.Info("switchover requested by the backup")
 		}
 	}
@@ -128,11 +129,12 @@ func (n *Node) tickRoles(now time.Time) {
 }
 
 func (n *Node) becomePrimary(now time.Time, reason Reason) {
+	synced := n.inSync()
 	n.epoch = max(n.epoch, n.peer.epoch, n.rcv.epoch) + 1
 	n.st.Takeovers[reason]++
 	fields := []zap.Field{zap.Stringer("reason", reason), zap.Uint32("epoch", n.epoch),
-		zap.Bool("in_sync", n.rcv.synced), zap.Uint64("applied", n.rcv.applied)}
-	if n.role == RoleBackup && !n.rcv.synced {
+		zap.Bool("in_sync", synced), zap.Uint64("applied", n.rcv.applied)}
+	if n.role == RoleBackup && !synced {
 		n.st.TakeoversUnsynced++
 		n.log.Warn("taking over without a complete state", fields...)
 	} else {

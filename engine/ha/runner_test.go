@@ -51,7 +51,7 @@ func TestRunnersOverLoopback(t *testing.T) {
 	for i := range runners {
 		cfg := testConfig(uint32(i+1), uint32(2-i), 200-100*i)
 		cfg.Peer = conns[1-i].LocalAddr().String()
-		cfg.HeartbeatPeriod, cfg.InitWait = 20*time.Millisecond, 150*time.Millisecond
+		cfg.HeartbeatPeriod, cfg.Misses, cfg.InitWait = 50*time.Millisecond, 4, 300*time.Millisecond
 		tables[i], vips[i] = NewTable(), &lockedVIP{}
 		r, err := NewRunner(cfg, RunnerDeps{VIP: vips[i], Source: tables[i], Sink: tables[i], Conn: conns[i]})
 		if err != nil {
@@ -63,7 +63,7 @@ func TestRunnersOverLoopback(t *testing.T) {
 	ctx1, stop1 := context.WithCancel(context.Background())
 	done := make(chan int, 2)
 	go func() { runners[0].Run(ctx0); done <- 0 }()
-	time.Sleep(200 * time.Millisecond) // node 0 alone: primary
+	time.Sleep(350 * time.Millisecond) // node 0 alone: primary
 	go func() { runners[1].Run(ctx1); done <- 1 }()
 	defer func() { stop0(); stop1(); <-done; <-done }()
 

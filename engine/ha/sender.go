@@ -117,6 +117,23 @@ func (n *Node) onNack(f *Frame, now time.Time) {
 	}
 }
 
+// resume restarts the stream to a backup that says it is in sync with this
+// epoch while this node stopped streaming (it had seemed dead: a one-way
+// partition longer than n·d): from its applied sequence if the log still
+// holds what follows, else with a snapshot.
+func (n *Node) resume(f *Frame, now time.Time) {
+	s := &n.snd
+	if s.streaming || s.snap != nil || f.Flags&FlagInSync == 0 || f.Epoch != n.epoch || f.Seq > s.log.head {
+		return
+	}
+	if f.Seq < s.log.head && !s.log.holds(f.Seq+1) {
+		n.startSnapshot(now, "log-overrun")
+		return
+	}
+	n.log.Info("backup back in sync: stream resumed", zap.Uint64("from", f.Seq))
+	s.streaming, s.sent, s.acked, s.rtoAt = true, f.Seq, f.Seq, time.Time{}
+}
+
 // Lag returns how far the backup is behind: changes published but not
 // acknowledged, and the age of the oldest of them.
 func (n *Node) lag(now time.Time) (uint64, time.Duration) {

@@ -72,7 +72,7 @@ func (n *Node) Stats(now time.Time) Stats {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	s := n.st
-	s.Role, s.Epoch, s.InSync, s.Applied, s.Head = n.role, n.epoch, n.rcv.synced, n.rcv.applied, n.snd.log.head
+	s.Role, s.Epoch, s.InSync, s.Applied, s.Head = n.role, n.epoch, n.inSync(), n.rcv.applied, n.snd.log.head
 	s.PeerAlive, s.PeerRole = n.peerAlive(now), n.peer.role
 	switch n.role {
 	case RolePrimary:
@@ -99,7 +99,7 @@ func (n *Node) Switchover(now time.Time) error {
 	case RolePrimary:
 		return n.startHandover(now)
 	case RoleBackup:
-		if !n.rcv.synced {
+		if !n.inSync() {
 			return fmt.Errorf("switchover: %w", ErrNotInSync)
 		}
 		if !n.peerAlive(now) {

@@ -1,0 +1,54 @@
+package ha
+
+import (
+	"testing"
+	"time"
+)
+
+// TestOneWayPartitionResumes: the backup's datagrams are lost for 1 s (>
+// n·d): the primary stops streaming, the backup still hears it and stays
+// backup; once healed the stream resumes from the backup's applied change
+// without a snapshot.
+func TestOneWayPartitionResumes(t *testing.T) {
+	s := pair(t, 13, 500)
+	snaps := s.stats(0).SnapshotsStarted
+	s.cut[1] = true
+	for i := 0; i < 10; i++ {
+		s.change(0, 1000)
+		s.run(100 * time.Millisecond)
+	}
+	if st := s.stats(0); st.PeerAlive || s.role(1) != RoleBackup {
+		t.Fatalf("partition: primary sees the backup alive %v, backup role %v", st.PeerAlive, s.role(1))
+	}
+	s.cut[1] = false
+	if !s.runUntil(time.Second, func() bool { return s.stats(0).LagRecords == 0 && s.tables[0].Diff(s.tables[1]) == 0 }) {
+		t.Fatalf("not resumed: %+v", s.stats(0))
+	}
+	if st := s.stats(0); st.SnapshotsStarted != snaps {
+		t.Fatalf("resumed with a snapshot (%d → %d)", snaps, st.SnapshotsStarted)
+	}
+}
+
+// TestQuickPrimaryRestart: the primary restarts within n·d (the backup
+// does not take over); it comes back primary in a new epoch and the backup,
+// whose state belongs to the old one, resyncs.
+func TestQuickPrimaryRestart(t *testing.T) {
+	s := pair(t, 14, 300)
+	s.down[0] = true
+	s.run(100 * time.Millisecond)
+	s.start(0, testConfig(1, 2, 200)) // same table: the restarted process rebuilt its state
+	if !s.runUntil(2*time.Second, func() bool {
+		return s.role(0) == RolePrimary && s.stats(1).InSync && s.stats(1).Epoch == s.stats(0).Epoch
+	}) {
+		t.Fatalf("backup never resynced: %+v\n%+v", s.stats(0), s.stats(1))
+	}
+	if s.role(1) != RoleBackup || s.stats(0).Epoch != 2 || s.stats(1).SnapshotsApplied != 2 {
+		t.Fatalf("roles %v %v epoch %d snapshots %d", s.role(0), s.role(1), s.stats(0).Epoch, s.stats(1).SnapshotsApplied)
+	}
+	for i := 0; i < 50; i++ {
+		s.change(0, 600)
+	}
+	if !s.runUntil(time.Second, func() bool { return s.tables[0].Diff(s.tables[1]) == 0 }) {
+		t.Fatal("stream after restart not applied")
+	}
+}
