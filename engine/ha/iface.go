@@ -3,8 +3,10 @@ package ha
 // Source is the primary's state: Snapshot calls fn once for every entry
 // (as an OpPut record) at the time of the call. The snapshot may be fuzzy
 // (taken while the state changes) as long as every change is published
-// through Node.Publish after it is made: changes numbered after the
-// snapshot started are replayed over it, and records overwrite.
+// through Node.Publish after it is made, by one writer per key: changes
+// numbered after the snapshot started are replayed over it, and records
+// overwrite. Snapshot runs under the Node's lock: it must not call the Node
+// nor wait for a goroutine that is publishing.
 type Source interface {
 	Snapshot(fn func(Record))
 }
