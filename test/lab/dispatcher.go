@@ -47,7 +47,52 @@ mgmt:
   load_period: %v
   damping: 3
   failover: rebalance
+gateway:
+  interface: rs
+  announce: %s:%d
+  announce_listen: %s:%d
+  host_id: %d
+  key: %s
 `
+
+// AnnouncePort is the dispatcher's UDP port for the gateway's announcements.
+const AnnouncePort = 7421
+
+// GatewayHostID is the gateway's identity in its sealed announcements.
+const GatewayHostID = 100
+
+// WriteConfig writes the lab's SARA configuration (the dispatcher's and the
+// gateway's: one file, as an operator has) as Dir/name.yaml; the EAL file
+// prefix is unique to name.
+func (l *Lab) WriteConfig(name string) (string, error) {
+	var srv strings.Builder
+	for i := range NumServers {
+		fmt.Fprintf(&srv, "  - {name: %s, mac: %q, ip: %s, host_id: %d}\n", ServerName(i), ServerMAC(i), ServerIP(i), i+1)
+	}
+	cfg := filepath.Join(l.Dir, name+".yaml")
+	body := fmt.Sprintf(dispatcherYAML, VIP, strings.TrimRight(srv.String(), "\n"), l.Prefix+"-"+name,
+		MgmtIP, MgmtPort, Key, HeartbeatPeriod, Misses, LoadPeriod,
+		MgmtIP, AnnouncePort, MgmtIP, AnnouncePort, GatewayHostID, Key)
+	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
+		return "", fmt.Errorf("%w: %w", ErrSetup, err)
+	}
+	return cfg, nil
+}
+
+// StartGateway starts `sara gateway` on the router: it captures the
+// servers' replies on the router's server-side leg and announces the media
+// they set up to the dispatcher.
+func (l *Lab) StartGateway() (*Proc, error) {
+	cfg, err := l.WriteConfig("gateway")
+	if err != nil {
+		return nil, err
+	}
+	p, err := l.Start("gateway", l.NS("rt"), l.Bin, "gateway", "-c", cfg)
+	if err != nil {
+		return nil, err
+	}
+	return p, p.WaitOutput("gateway started", 10*time.Second)
+}
 
 // Counters is the part of the dispatcher's final counters the scenarios read.
 type Counters struct {
@@ -71,15 +116,9 @@ type Dispatcher struct {
 // StartDispatcher writes the configuration and starts `sara run` in the
 // dispatcher namespace, bounded by limit, and waits until it forwards.
 func (l *Lab) StartDispatcher(name string, limit time.Duration) (*Dispatcher, error) {
-	var srv strings.Builder
-	for i := range NumServers {
-		fmt.Fprintf(&srv, "  - {name: %s, mac: %q, ip: %s, host_id: %d}\n", ServerName(i), ServerMAC(i), ServerIP(i), i+1)
-	}
-	cfg := filepath.Join(l.Dir, name+".yaml")
-	body := fmt.Sprintf(dispatcherYAML, VIP, strings.TrimRight(srv.String(), "\n"), l.Prefix+"-"+name,
-		MgmtIP, MgmtPort, Key, HeartbeatPeriod, Misses, LoadPeriod)
-	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrSetup, err)
+	cfg, err := l.WriteConfig(name)
+	if err != nil {
+		return nil, err
 	}
 	p, err := l.Start(name, l.NS("dp"), l.Bin, "run", "-c", cfg, "--duration", limit.String(), "--stats", "2s")
 	if err != nil {

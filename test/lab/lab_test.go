@@ -49,6 +49,9 @@ func TestLab(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := l.StartGateway(); err != nil {
+		t.Fatal(err)
+	}
 	scenario := func(name string, f func() (*Result, error)) {
 		t.Run(name, func(t *testing.T) {
 			start := time.Now()

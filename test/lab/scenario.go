@@ -12,8 +12,9 @@ import (
 const (
 	WaitSigPath = "signalling path in `sara run` (per-Call-ID SIP decisions, SDP/RTSP expectations); " +
 		"the dispatcher's counters show no signalling handed to Go (sig_decide = sig_tap = 0)"
-	WaitGateway = "gateway announcements (`sara gateway` on the router): with direct server return only the gateway sees " +
-		"the servers' SDP answers and SETUP replies, so client→VIP media matches no expectation (expect_hit = 0)"
+	WaitGateway = "the announcement receiver in `sara run` (gateway.announce_listen): with direct server return only " +
+		"`sara gateway` on the router sees the servers' SDP answers and SETUP replies; until its announcements reach the " +
+		"dispatcher, client→VIP media matches no expectation (expect_hit = 0) and is balanced on its own 5-tuple"
 	WaitMgmt = "management plane in `sara run` (nothing listens on the dispatcher's management port)"
 )
 

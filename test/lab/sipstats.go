@@ -44,7 +44,11 @@ func ParseSIPStats(text string) (SIPStats, error) {
 	col := func(name string) (int, error) {
 		for i, h := range head {
 			if h == name && i < len(last) {
-				return strconv.Atoi(strings.TrimSpace(last[i]))
+				n, err := strconv.Atoi(strings.TrimSpace(last[i]))
+				if err != nil {
+					return 0, fmt.Errorf("%w: %s: %w", ErrStats, name, err)
+				}
+				return n, nil
 			}
 		}
 		return 0, fmt.Errorf("%w: no column %s", ErrStats, name)

@@ -52,6 +52,9 @@ func run(bin string, names []string, keep string, verbose bool, hold time.Durati
 	if err != nil {
 		return err
 	}
+	if _, err := l.StartGateway(); err != nil {
+		return err
+	}
 	if hold > 0 {
 		d, err := l.StartDispatcher("hold-dispatcher", hold+5*time.Second)
 		if err != nil {
