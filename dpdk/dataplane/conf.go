@@ -37,15 +37,6 @@ func (d *Dataplane) buildConf() (err error) {
 			c.nvip6++
 		}
 	}
-	c.nservers = C.uint32_t(len(cfg.ServerMACs))
-	for i, m := range cfg.ServerMACs {
-		C.memcpy(unsafe.Pointer(&c.server_mac[i]), unsafe.Pointer(&m[0]), 6)
-	}
-	t := cfg.Timeouts
-	for cl, dur := range map[int]int64{classUDP: t.UDP.Milliseconds(), classTCP: t.TCP.Milliseconds(),
-		classSIP: t.SIP.Milliseconds(), classRTSP: t.RTSP.Milliseconds(), classMedia: t.Media.Milliseconds()} {
-		c.timeout_ms[cl] = C.uint32_t(dur)
-	}
 	c.burst = C.uint32_t(cfg.Burst)
 	c.idle_polls = C.uint32_t(cfg.IdlePolls)
 	c.idle_sleep_us = C.uint32_t(cfg.IdleSleep.Microseconds())

@@ -155,7 +155,7 @@ func (c *Counters) add(w *C.struct_dp_counters, servers int) {
 func (d *Dataplane) Workers() []Counters {
 	out := make([]Counters, len(d.workers))
 	for i, w := range d.workers {
-		out[i].add(&w.cnt, len(d.cfg.ServerMACs))
+		out[i].add(&w.cnt, int(d.nsrv.Load()))
 	}
 	return out
 }
@@ -164,7 +164,7 @@ func (d *Dataplane) Workers() []Counters {
 func (d *Dataplane) Totals() Counters {
 	var t Counters
 	for _, w := range d.workers {
-		t.add(&w.cnt, len(d.cfg.ServerMACs))
+		t.add(&w.cnt, int(d.nsrv.Load()))
 	}
 	if t.Drops == nil {
 		t.Drops = map[string]uint64{}

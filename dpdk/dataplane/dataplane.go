@@ -18,6 +18,7 @@ import "C"
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unsafe"
@@ -47,6 +48,8 @@ type Dataplane struct {
 	started bool
 	sig     sigState
 	exp     expectState
+	pubMu   sync.Mutex   // Publish and Reconfigure
+	nsrv    atomic.Int32 // len(cfg.ServerMACs), for readers of counters
 }
 
 // New builds the data plane: mempool, ports (one rx/tx queue pair per
@@ -63,6 +66,7 @@ func New(cfg Config) (d *Dataplane, err error) {
 		return nil, fmt.Errorf("%w: %d workers, EAL has %d (set dataplane.lcores)", ErrLcores, cfg.Workers, len(lcores))
 	}
 	built := &Dataplane{cfg: cfg, lcores: lcores[:cfg.Workers]}
+	built.nsrv.Store(int32(len(cfg.ServerMACs)))
 	d = built
 	defer func() {
 		if err != nil {
@@ -127,6 +131,7 @@ func (d *Dataplane) buildPolicy() (err error) {
 			return err
 		}
 	}
+	d.writeServers(d.pol[0])
 	C.dp_publish(d.shared, d.pol[0])
 	return nil
 }

@@ -120,9 +120,6 @@ struct dp_conf {
 	uint32_t nvip4, nvip6;
 	uint32_t vip4[DP_MAX_VIPS]; /* network order */
 	uint8_t vip6[DP_MAX_VIPS][16];
-	uint32_t nservers;
-	struct rte_ether_addr server_mac[DP_MAX_SERVERS];
-	uint32_t timeout_ms[DP_TC__COUNT];
 	uint32_t burst;
 	uint32_t idle_polls;    /* empty polls before sleeping; 0: never sleep */
 	uint32_t idle_sleep_us;
@@ -148,6 +145,10 @@ struct dp_policy {
 	uint32_t p_est;  /* drop a media packet of an established session if rand32 < p_est */
 	uint8_t reject_all; /* refuse every frame (l >= C) */
 	uint8_t pad[3];
+	/* Reloadable with the policy (config reload): servers and timeouts. */
+	uint32_t nservers;
+	uint32_t timeout_ms[DP_TC__COUNT];
+	struct rte_ether_addr server_mac[DP_MAX_SERVERS];
 	uint8_t server_up[DP_MAX_SERVERS]; /* 0: failed, its flows follow failover */
 	uint16_t slots[DP_MAX_SLOTS];      /* selection sequence of server ids */
 };
@@ -221,11 +222,12 @@ struct dp_worker {
 /* dp_table.c */
 int dp_ftable_init(struct dp_ftable *t, const char *name, uint32_t entries, uint32_t key_len, int socket);
 void dp_ftable_free(struct dp_ftable *t);
-uint32_t dp_ftable_purge(struct dp_worker *w, struct dp_ftable *t, uint32_t now, uint32_t budget);
+uint32_t dp_ftable_purge(struct dp_worker *w, struct dp_ftable *t, const uint32_t *timeout_ms, uint32_t now,
+			 uint32_t budget);
 
 /* dp_sync.c */
 void dp_ev_report(struct dp_worker *w, uint8_t type, const struct dp_ftable *t, const uint8_t *e);
-void dp_ev_apply(struct dp_worker *w, uint32_t now);
+void dp_ev_apply(struct dp_worker *w, uint32_t nservers, uint32_t now);
 void dp_dump_step(struct dp_worker *w, uint32_t budget);
 
 /* dp_worker.c */

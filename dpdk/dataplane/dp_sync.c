@@ -25,7 +25,7 @@ void dp_ev_report(struct dp_worker *w, uint8_t type, const struct dp_ftable *t, 
 }
 
 /* dp_ev_apply applies up to 32 install/delete records from Go. */
-void dp_ev_apply(struct dp_worker *w, uint32_t now)
+void dp_ev_apply(struct dp_worker *w, uint32_t nservers, uint32_t now)
 {
 	struct dp_flowrec rs[32];
 	unsigned n = rte_ring_sc_dequeue_burst_elem(w->ev_in, rs, sizeof(rs[0]), 32, NULL);
@@ -42,7 +42,7 @@ void dp_ev_apply(struct dp_worker *w, uint32_t now)
 		}
 		int existed;
 		uint8_t *e = dp_ft_insert(t, r->key, h1, &existed);
-		if (e == NULL || r->f.server >= w->conf->nservers) {
+		if (e == NULL || r->f.server >= nservers) {
 			w->cnt.ev_rejected++;
 			continue;
 		}

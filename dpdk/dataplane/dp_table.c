@@ -33,9 +33,9 @@ void dp_ftable_free(struct dp_ftable *t)
 	t->mem = NULL;
 }
 
-uint32_t dp_ftable_purge(struct dp_worker *w, struct dp_ftable *t, uint32_t now, uint32_t budget)
+uint32_t dp_ftable_purge(struct dp_worker *w, struct dp_ftable *t, const uint32_t *tmo, uint32_t now,
+			 uint32_t budget)
 {
-	const uint32_t *tmo = w->conf->timeout_ms;
 	uint32_t n = 0;
 	for (; n < budget; n++) {
 		uint8_t *e = t->mem + (size_t)t->purge_next * t->esz;

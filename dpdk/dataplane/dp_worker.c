@@ -76,7 +76,7 @@ static inline int dp_is_vip6(const struct dp_conf *c, const uint8_t *a)
 	return 0;
 }
 
-static void dp_sig_adopt(struct dp_worker *w);
+static void dp_sig_adopt(struct dp_worker *w, const struct dp_policy *pol);
 
 /* dp_sig_send hands m to Go; 0 on success. In lockstep mode it returns once
  * Go has applied the message (and transmits what Go returned). */
@@ -108,7 +108,7 @@ static inline int dp_sig_send(struct dp_worker *w, struct rte_mbuf *m, uint8_t k
 		while (__atomic_load_n(&w->sig_done, __ATOMIC_ACQUIRE) < w->sig_sent &&
 		       !__atomic_load_n(&w->stop, __ATOMIC_RELAXED))
 			rte_pause();
-		dp_sig_adopt(w);
+		dp_sig_adopt(w, __atomic_load_n(&w->shared->policy, __ATOMIC_ACQUIRE));
 	}
 	return 0;
 }
@@ -133,10 +133,11 @@ static inline int dp_select(struct dp_worker *w, const struct dp_policy *pol)
 	return pol->slots[w->cursor++ & (pol->nslots - 1)];
 }
 
-static inline void dp_rewrite(struct dp_worker *w, uint8_t *d, uint16_t server, uint16_t pi)
+static inline void dp_rewrite(struct dp_worker *w, const struct dp_policy *pol, uint8_t *d, uint16_t server,
+			      uint16_t pi)
 {
 	struct rte_ether_hdr *eh = (struct rte_ether_hdr *)d;
-	eh->dst_addr = w->conf->server_mac[server];
+	eh->dst_addr = pol->server_mac[server];
 	eh->src_addr = w->port_mac[pi];
 }
 
@@ -164,7 +165,7 @@ static inline int dp_new_flow(struct dp_worker *w, struct dp_ftable *t, const vo
 		}
 		struct dp_xcand xc;
 		int xr = dp_xmatch(c->xt, src16, dst16, dport_be, p->proto, &xc);
-		if (xr > 0 && xc.server < c->nservers) {
+		if (xr > 0 && xc.server < pol->nservers) {
 			s = xc.server;
 			session = xc.session;
 			ident = DP_F_ID_SECONDARY;
@@ -309,7 +310,7 @@ static void dp_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts,
 			continue;
 		}
 		w->cnt.server_pkts[s]++;
-		dp_rewrite(w, rte_pktmbuf_mtod(m, uint8_t *), (uint16_t)s, pi);
+		dp_rewrite(w, pol, rte_pktmbuf_mtod(m, uint8_t *), (uint16_t)s, pi);
 		if (c->sig_enabled && pk[i].proto == IPPROTO_TCP) {
 			uint16_t dp = rte_be_to_cpu_16(fam6 ? pk[i].k6.dport : pk[i].k4.dport);
 			const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
@@ -332,7 +333,7 @@ static void dp_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts,
 }
 
 /* dp_sig_adopt transmits the signalling Go has decided on. */
-static void dp_sig_adopt(struct dp_worker *w)
+static void dp_sig_adopt(struct dp_worker *w, const struct dp_policy *pol)
 {
 	struct rte_mbuf *ms[DP_BURST_MAX], *drop[DP_BURST_MAX];
 	unsigned n = rte_ring_sc_dequeue_burst(w->from_go, (void **)ms, DP_BURST_MAX, NULL);
@@ -347,14 +348,14 @@ static void dp_sig_adopt(struct dp_worker *w)
 		int b = ns ? 63 - __builtin_clzll(ns) : 0;
 		w->cnt.sig_lat[b > 31 ? 31 : b]++;
 		uint16_t s = meta->server;
-		if (s == DP_SIG_DROP || s >= w->conf->nservers) {
+		if (s == DP_SIG_DROP || s >= pol->nservers) {
 			w->cnt.drop[DP_DROP_SIG_REJECTED]++;
 			drop[ndrop++] = m;
 			continue;
 		}
 		w->cnt.fwd_sig++;
 		w->cnt.server_pkts[s]++;
-		dp_rewrite(w, rte_pktmbuf_mtod(m, uint8_t *), s, meta->port_idx);
+		dp_rewrite(w, pol, rte_pktmbuf_mtod(m, uint8_t *), s, meta->port_idx);
 		if (rte_eth_tx_burst(w->ports[meta->port_idx], w->queue, &m, 1) != 1) {
 			w->cnt.drop[DP_DROP_TX_FULL]++;
 			drop[ndrop++] = m;
@@ -382,9 +383,9 @@ int dp_worker_run(void *arg)
 		__atomic_store_n(&w->policy_seen, pol->version, __ATOMIC_RELEASE);
 		__atomic_store_n(&w->epoch, w->epoch + 1, __ATOMIC_RELEASE);
 		if (c->sig_enabled)
-			dp_sig_adopt(w);
+			dp_sig_adopt(w, pol);
 		if (w->ev_in != NULL && !rte_ring_empty(w->ev_in))
-			dp_ev_apply(w, now);
+			dp_ev_apply(w, pol->nservers, now);
 		if (unlikely(__atomic_load_n(&w->dump_req, __ATOMIC_ACQUIRE)))
 			dp_dump_step(w, 256);
 		uint32_t total = 0;
@@ -407,8 +408,8 @@ int dp_worker_run(void *arg)
 		}
 		if (++loops >= c->purge_every) {
 			loops = 0;
-			dp_ftable_purge(w, &w->t4, now, c->purge_budget);
-			dp_ftable_purge(w, &w->t6, now, c->purge_budget);
+			dp_ftable_purge(w, &w->t4, pol->timeout_ms, now, c->purge_budget);
+			dp_ftable_purge(w, &w->t6, pol->timeout_ms, now, c->purge_budget);
 		}
 		w->cnt.cycles_total = rte_get_tsc_cycles() - start;
 	}

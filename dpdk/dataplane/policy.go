@@ -9,6 +9,8 @@ import "C"
 import (
 	"errors"
 	"fmt"
+	"time"
+	"unsafe"
 
 	"github.com/sara-lb/sara/engine/cluster"
 )
@@ -50,6 +52,8 @@ func prob32(p float64) C.uint32_t {
 // one), then swaps the pointer: workers adopt it at their next burst. One
 // cgo call; never blocks a worker.
 func (d *Dataplane) Publish(p Policy) error {
+	d.pubMu.Lock()
+	defer d.pubMu.Unlock()
 	n := len(p.Sequence)
 	if n != 0 && n != d.cfg.SelectionSlots {
 		return fmt.Errorf("%w: sequence of %d slots, want %d", ErrPolicy, n, d.cfg.SelectionSlots)
@@ -75,6 +79,7 @@ func (d *Dataplane) Publish(p Policy) error {
 	for _, s := range p.Down {
 		next.server_up[s] = 0
 	}
+	d.writeServers(next)
 	next.p_new = prob32(p.PNew)
 	next.p_est = prob32(p.PEst)
 	next.reject_all = 0
@@ -98,4 +103,33 @@ func RoundRobin(servers []cluster.ServerID, slots int) []cluster.ServerID {
 		seq[i] = servers[i%len(servers)]
 	}
 	return seq
+}
+
+// writeServers copies the reloadable part of the configuration (server
+// MACs, timeouts) into a policy buffer.
+func (d *Dataplane) writeServers(pol *C.struct_dp_policy) {
+	pol.nservers = C.uint32_t(len(d.cfg.ServerMACs))
+	macs := unsafe.Slice((*[6]byte)(unsafe.Pointer(&pol.server_mac[0])), MaxServers)
+	copy(macs, d.cfg.ServerMACs)
+	t := d.cfg.Timeouts
+	for cl, dur := range map[int]time.Duration{classUDP: t.UDP, classTCP: t.TCP, classSIP: t.SIP,
+		classRTSP: t.RTSP, classMedia: t.Media} {
+		pol.timeout_ms[cl] = C.uint32_t(dur.Milliseconds())
+	}
+}
+
+// Reconfigure changes the servers (index = ServerID; a removed server's
+// flows must be listed as Down by the caller) and the timeouts. They reach
+// the workers with the next Publish, atomically with its sequence.
+func (d *Dataplane) Reconfigure(serverMACs [][6]byte, t Timeouts) error {
+	d.pubMu.Lock()
+	defer d.pubMu.Unlock()
+	c := d.cfg
+	c.ServerMACs, c.Timeouts = append([][6]byte(nil), serverMACs...), t
+	if err := c.validate(); err != nil {
+		return err
+	}
+	d.cfg.ServerMACs, d.cfg.Timeouts = c.ServerMACs, c.Timeouts
+	d.nsrv.Store(int32(len(c.ServerMACs)))
+	return nil
 }
