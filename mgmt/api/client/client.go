@@ -32,6 +32,7 @@ type Error struct {
 	Message string
 }
 
+// Error returns "HTTP <code>: <message>".
 func (e *Error) Error() string { return fmt.Sprintf("HTTP %d: %s", e.Code, e.Message) }
 
 // Unwrap maps the code to a sentinel: 401, 403, 404 to this package's, 400
