@@ -52,9 +52,13 @@ func (n *Node) onHeartbeat(m heartbeat.Message, now time.Time) {
 	}
 }
 
-// wins reports whether this node beats the peer when both start together
-// or both are backups: higher priority, then higher node id.
+// wins reports whether this node beats the peer (both starting, both
+// backups or both primaries): higher epoch, then higher priority, then
+// higher node id.
 func (n *Node) wins() bool {
+	if n.epoch != n.peer.epoch {
+		return n.epoch > n.peer.epoch
+	}
 	if n.priority != n.peer.priority {
 		return n.priority > n.peer.priority
 	}
@@ -75,7 +79,7 @@ func (n *Node) onHello(f *Frame, now time.Time) {
 		n.settle(now)
 	case n.role == RolePrimary && f.Role == RolePrimary:
 		n.st.SplitBrains++
-		if f.Epoch > n.epoch || f.Epoch == n.epoch && !n.wins() {
+		if !n.wins() {
 			n.log.Warn("two primaries: peer wins, demoting", zap.Uint32("epoch", n.epoch),
 				zap.Uint32("peer_epoch", f.Epoch), zap.Bool("handover", now.Before(n.handover)))
 			n.becomeBackup(now)

@@ -216,3 +216,23 @@ func TestSplitBrain(t *testing.T) {
 		t.Fatalf("%+v\n%+v", st0, st1)
 	}
 }
+
+// TestSplitBrainSameEpoch: two nodes that started apart are both primary in
+// epoch 1; when they meet, the higher priority keeps the VIP.
+func TestSplitBrainSameEpoch(t *testing.T) {
+	s := newSim(t, 16)
+	s.cut = [2]bool{true, true}
+	s.start(0, testConfig(1, 2, 100))
+	s.start(1, testConfig(2, 1, 200))
+	s.run(s.nodes[0].cfg.InitWait + 10*time.Millisecond)
+	if s.role(0) != RolePrimary || s.role(1) != RolePrimary || s.stats(0).Epoch != 1 || s.stats(1).Epoch != 1 {
+		t.Fatalf("apart: %v %v", s.role(0), s.role(1))
+	}
+	s.cut = [2]bool{}
+	if !s.runUntil(time.Second, func() bool { return s.role(0) == RoleBackup && s.stats(0).InSync }) {
+		t.Fatalf("not resolved: %v %v", s.role(0), s.role(1))
+	}
+	if s.role(1) != RolePrimary || s.vips[0].owned || !s.vips[1].owned || s.stats(0).Takeovers[ReasonNoPeer] != 1 {
+		t.Fatalf("roles %v %v vips %+v %+v", s.role(0), s.role(1), s.vips[0], s.vips[1])
+	}
+}
