@@ -82,3 +82,23 @@ func TestAdmissionInTheWorkers(t *testing.T) {
 		t.Errorf("reject-all: tx %d, admission_all %d", c.TX, c.Drops["admission_all"])
 	}
 }
+
+func baseTimeouts() dataplane.Timeouts {
+	c := baseConfig()
+	c.Defaults()
+	return c.Timeouts
+}
+
+func replayWith2(t *testing.T, in, out string, setup func(*dataplane.Dataplane) error) dataplane.Counters {
+	res, err := replay.Run(baseConfig(), in, out, func(dp *dataplane.Dataplane) (func(), error) { return nil, setup(dp) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Counters
+}
+
+func replayErr(t *testing.T, in string, setup func(*dataplane.Dataplane) error) error {
+	_, err := replay.Run(baseConfig(), in, filepath.Join(t.TempDir(), "x.pcap"),
+		func(dp *dataplane.Dataplane) (func(), error) { return nil, setup(dp) })
+	return err
+}
