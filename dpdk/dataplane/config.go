@@ -56,7 +56,7 @@ type Config struct {
 	// accept installs (hot-standby replication, see FlowEvents/PushFlows).
 	FlowEvents    bool
 	FlowEventRing uint32 // records per worker ring; default 65536
-	SigRingSize     uint32 // per-worker ring to and from Go; default 4096
+	SigRingSize   uint32 // per-worker ring to and from Go; default 4096
 }
 
 // Limits of the C structures (dp.h).
