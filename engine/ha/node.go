@@ -41,8 +41,9 @@ type peerView struct {
 	priority  uint8
 	flags     uint8
 	seq       uint64 // its head (primary) or applied sequence (backup)
-	heard     bool   // a heartbeat arrived, or a grace period started
-	lastHeard time.Time
+	lastHeard time.Time // last heartbeat or hello (zero: never)
+	grace     time.Time // counted as heard then: a new backup gives the peer n·d
+	beatSeen  bool      // a heartbeat arrived: hbSeq is meaningful
 	hbSeq     uint16
 	leaving   bool // its last heartbeat announced a planned failure
 }

@@ -35,17 +35,20 @@ func (n *Node) sendHello(now time.Time) {
 // peerAlive reports whether a heartbeat or hello of the peer arrived
 // within n·d (and the peer did not announce a planned failure).
 func (n *Node) peerAlive(now time.Time) bool {
-	return n.peer.heard && !n.peer.leaving &&
-		now.Sub(n.peer.lastHeard) < time.Duration(n.cfg.Misses)*n.cfg.HeartbeatPeriod
+	ref := n.peer.lastHeard
+	if n.peer.grace.After(ref) {
+		ref = n.peer.grace
+	}
+	return !ref.IsZero() && !n.peer.leaving && now.Sub(ref) < time.Duration(n.cfg.Misses)*n.cfg.HeartbeatPeriod
 }
 
 func (n *Node) onHeartbeat(m heartbeat.Message, now time.Time) {
-	if n.peer.heard && !n.peer.leaving {
+	if n.peer.beatSeen && !n.peer.leaving {
 		if lost := m.Seq - n.peer.hbSeq - 1; lost > 0 && lost < 1<<15 {
 			n.st.HeartbeatsLost += uint64(lost)
 		}
 	}
-	n.peer.heard, n.peer.lastHeard, n.peer.hbSeq = true, now, m.Seq
+	n.peer.beatSeen, n.peer.lastHeard, n.peer.hbSeq = true, now, m.Seq
 	n.peer.leaving = m.Flag == heartbeat.FlagPlanned
 	if n.peer.leaving && n.role == RoleBackup && n.peer.role == RolePrimary {
 		n.becomePrimary(now, ReasonPeerLeaving)
@@ -73,7 +76,7 @@ func (n *Node) onHello(f *Frame, now time.Time) {
 	}
 	// A hello is periodic like the heartbeat it travels with: either proves
 	// the peer alive (two chances per period on a lossy link).
-	n.peer.heard, n.peer.lastHeard = true, now
+	n.peer.lastHeard = now
 	switch {
 	case n.role == RoleInit:
 		n.settle(now)
@@ -162,7 +165,7 @@ func (n *Node) becomeBackup(now time.Time) {
 	n.handover, n.switchReq = time.Time{}, time.Time{}
 	n.snd.stop()
 	n.rcv.reset()
-	n.peer.heard, n.peer.lastHeard = true, now // grace: n·d from now
+	n.peer.grace = now // n·d from now before the peer counts as silent
 	if was == RolePrimary {
 		n.st.Demotions++
 		if err := n.deps.VIP.ReleaseVIP(); err != nil {

@@ -74,7 +74,8 @@ func TestTakeoverAfterSilence(t *testing.T) {
 		t.Fatalf("takeover %v after the last heartbeat, want n·d = %v (+%v)", took, nd, cfg.FlushInterval)
 	}
 	st := s.stats(1)
-	if st.Takeovers[ReasonPeerSilent] != 1 || st.TakeoversUnsynced != 0 || st.Epoch != 2 || !s.vips[1].owned {
+	if st.Takeovers[ReasonPeerSilent] != 1 || st.TakeoverCount() != 1 || st.TakeoversUnsynced != 0 || st.Epoch != 2 ||
+		!s.vips[1].owned || st.PeerAlive || !st.PeerHeard.Equal(last) {
 		t.Fatalf("after takeover: %+v vip %+v", st, s.vips[1])
 	}
 	if d := s.tables[0].Diff(s.tables[1]); d != 0 || s.tables[1].Len() == 0 {

@@ -50,6 +50,7 @@ type Stats struct {
 	Lag        time.Duration
 	PeerAlive  bool
 	PeerRole   Role
+	PeerHeard  time.Time // last heartbeat or hello of the peer (zero: never)
 
 	Published, PublishErrors           uint64
 	DatagramsSent, BatchesSent         uint64
@@ -74,6 +75,7 @@ func (n *Node) Stats(now time.Time) Stats {
 	s := n.st
 	s.Role, s.Epoch, s.InSync, s.Applied, s.Head = n.role, n.epoch, n.inSync(), n.rcv.applied, n.snd.log.head
 	s.PeerAlive, s.PeerRole = n.peerAlive(now), n.peer.role
+	s.PeerHeard = n.peer.lastHeard
 	switch n.role {
 	case RolePrimary:
 		s.LagRecords, s.Lag = n.lag(now)
@@ -83,4 +85,14 @@ func (n *Node) Stats(now time.Time) Stats {
 		}
 	}
 	return s
+}
+
+// TakeoverCount is the number of times this node became primary, all
+// reasons together.
+func (s *Stats) TakeoverCount() uint64 {
+	var t uint64
+	for _, v := range s.Takeovers {
+		t += v
+	}
+	return t
 }
