@@ -40,7 +40,7 @@ type peerView struct {
 	epoch     uint32
 	priority  uint8
 	flags     uint8
-	seq       uint64 // its head (primary) or applied sequence (backup)
+	seq       uint64    // its head (primary) or applied sequence (backup)
 	lastHeard time.Time // last heartbeat or hello (zero: never)
 	grace     time.Time // counted as heard then: a new backup gives the peer n·d
 	beatSeen  bool      // a heartbeat arrived: hbSeq is meaningful
