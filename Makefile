@@ -8,7 +8,7 @@ BIN        := bin/sara
 GOFLAGS_T  ?= -count=1
 FUZZTIME   ?= 20s
 
-.PHONY: all build deps test unit bench fuzz lint demo demo-replay clean
+.PHONY: all build deps test lab-test unit bench fuzz lint demo demo-replay clean
 
 all: build
 
@@ -23,6 +23,12 @@ build: deps
 test: build
 	$(GO) vet ./...
 	$(GO) test -p 1 $(GOFLAGS_T) ./...
+	@$(MAKE) --no-print-directory lab-test
+
+# The live lab (test/lab, root only; skips otherwise): namespaces, the real
+# dispatcher on net_af_packet, agents, gateway, sipp/GStreamer/ffmpeg peers.
+lab-test: build
+	SARA_LAB=1 SARA_BIN=$(abspath $(BIN)) $(GO) test $(GOFLAGS_T) -v -run TestLab ./test/lab
 
 # Benchmarks: side by side with dpdk-testpmd on the same input; last line is JSON.
 bench: build
@@ -35,12 +41,15 @@ lint: deps
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
 
-# The main job on a built-in default: generate a traffic mix, replay it through
-# the real data plane, print a per-server summary.
+# The live lab (root): bring it up, run a short mixed SIP + RTSP scenario
+# through the real dispatcher, print the summary, tear it down.
 demo: build
-	@bash test/demo/replay.sh
+	$(GO) run ./test/lab/demo -bin $(BIN)
 
-demo-replay: demo
+# Capture replay: generate a traffic mix, replay it through the real data
+# plane, print a per-server summary.
+demo-replay: build
+	@bash test/demo/replay.sh
 
 clean:
 	rm -rf bin build test/out

@@ -51,9 +51,9 @@ type Session struct {
 
 // SIPCalls groups the packets the servers received into calls: SIP
 // messages by Call-ID; media by the client's RTP (and RTCP) source port
-// announced in the call's INVITE SDP. Unattributed counts UDP datagrams
-// that belong to no call.
-func SIPCalls(pk []Packet) (calls map[string]*Session, unattributed int) {
+// announced in the call's INVITE SDP. Unattributed holds the indexes of the
+// UDP datagrams (other than SIP) that belong to no call.
+func SIPCalls(pk []Packet) (calls map[string]*Session, unattributed map[int]bool) {
 	calls = map[string]*Session{}
 	media := map[netip.AddrPort]string{} // client RTP/RTCP source → Call-ID
 	for _, p := range pk {
@@ -73,14 +73,15 @@ func SIPCalls(pk []Packet) (calls map[string]*Session, unattributed int) {
 			}
 		}
 	}
-	for _, p := range pk {
+	unattributed = map[int]bool{}
+	for i, p := range pk {
 		if p.Proto != 17 || p.CallID != "" || p.Dst.Port() == uint16(SIPPort) {
 			continue
 		}
 		if id, ok := media[p.Src]; ok {
 			calls[id].Media.add(p)
 		} else {
-			unattributed++
+			unattributed[i] = true
 		}
 	}
 	return calls, unattributed
@@ -89,8 +90,9 @@ func SIPCalls(pk []Packet) (calls map[string]*Session, unattributed int) {
 // RTSPSessions groups the packets into RTSP sessions, one per client TCP
 // connection to the RTSP port; UDP media by the client_port pair its SETUP
 // requests announced. Interleaved sessions (RTP inside the connection)
-// have no media flow of their own.
-func RTSPSessions(pk []Packet) (sessions map[netip.AddrPort]*Session, unattributed int) {
+// have no media flow of their own. Unattributed holds the indexes of the UDP
+// datagrams that belong to no session.
+func RTSPSessions(pk []Packet) (sessions map[netip.AddrPort]*Session, unattributed map[int]bool) {
 	sessions = map[netip.AddrPort]*Session{}
 	media := map[netip.AddrPort]netip.AddrPort{} // client media source → connection
 	for _, p := range pk {
@@ -112,17 +114,32 @@ func RTSPSessions(pk []Packet) (sessions map[netip.AddrPort]*Session, unattribut
 			}
 		}
 	}
-	for _, p := range pk {
+	unattributed = map[int]bool{}
+	for i, p := range pk {
 		if p.Proto != 17 {
 			continue
 		}
 		if c, ok := media[p.Src]; ok {
 			sessions[c].Media.add(p)
 		} else {
-			unattributed++
+			unattributed[i] = true
 		}
 	}
 	return sessions, unattributed
+}
+
+// Stray counts the UDP datagrams, other than SIP, that neither a SIP call
+// nor an RTSP session claims: traffic the scenario did not send.
+func Stray(pk []Packet) int {
+	_, sip := SIPCalls(pk)
+	_, rtsp := RTSPSessions(pk)
+	n := 0
+	for i := range sip {
+		if rtsp[i] {
+			n++
+		}
+	}
+	return n
 }
 
 // Spread counts the sessions whose signalling reached exactly one server,

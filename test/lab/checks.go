@@ -9,7 +9,8 @@ import (
 // as the servers saw them. excused(call) exempts calls a scenario expects to
 // break (those a killed server held) from the completion and placement checks.
 func sipChecks(res *Result, r *Run, want int, excused func(*Session) bool) []*Session {
-	callMap, unattributed := SIPCalls(r.Packets)
+	callMap, _ := SIPCalls(r.Packets)
+	stray := Stray(r.Packets)
 	calls := sessionList(callMap)
 	res.Attempted += r.UAC.Created
 	res.Completed += r.UAC.Successful
@@ -51,9 +52,9 @@ func sipChecks(res *Result, r *Run, want int, excused func(*Session) bool) []*Se
 	}
 	res.Expect("sip_server_side_counts", uasAgree && len(calls) > 0, "each UAS completed the calls its capture shows:%s", detail)
 	wantMedia := (want - nExcused) * RTPPackets
-	res.Expect("sip_media_delivered", media >= wantMedia && unattributed == 0,
-		"%d RTP packets of calls reached the servers (want ≥ %d = %d per call), %d datagrams of no call",
-		media, wantMedia, RTPPackets, unattributed)
+	res.Expect("sip_media_delivered", media >= wantMedia && stray == 0,
+		"%d RTP packets of calls reached the servers (want ≥ %d = %d per call), %d datagrams of no session",
+		media, wantMedia, RTPPackets, stray)
 	together := 0
 	for _, c := range calls {
 		s, ok1 := c.Sig.One()
@@ -85,7 +86,8 @@ func excusedOn(calls []*Session, i int, excused func(*Session) bool) bool {
 
 // rtspChecks asserts what every RTSP scenario must hold.
 func rtspChecks(res *Result, r *Run, tr Traffic) []*Session {
-	sessMap, unattributed := RTSPSessions(r.Packets)
+	sessMap, _ := RTSPSessions(r.Packets)
+	stray := Stray(r.Packets)
 	sessions := sessionList(sessMap)
 	want := tr.RTSPTCP + tr.RTSPUDP
 	ok := 0
@@ -126,9 +128,9 @@ func rtspChecks(res *Result, r *Run, tr Traffic) []*Session {
 		}
 	}
 	if r.Placing() {
-		res.Expect("rtsp_udp_media_with_session", withMedia > 0 && together == withMedia && unattributed == 0,
+		res.Expect("rtsp_udp_media_with_session", withMedia > 0 && together == withMedia && stray == 0,
 			"%d of %d UDP sessions sent all client→server RTP/RTCP to their connection's server; %d datagrams of no session",
-			together, withMedia, unattributed)
+			together, withMedia, stray)
 	} else {
 		res.Wait("rtsp_udp_media_with_session", WaitGateway,
 			"today %d of %d UDP sessions have their client→server RTP/RTCP on the connection's server", together, withMedia)

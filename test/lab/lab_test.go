@@ -17,7 +17,8 @@ func TestMain(m *testing.M) {
 
 // TestLab builds the lab once and runs every scenario in it. It needs root
 // and runs only when SARA_LAB=1 (`make lab-test`, called by `make test`),
-// so `go test ./...` does not run it a second time.
+// so `go test ./...` does not run it a second time. SARA_BIN names a built
+// sara binary (default: built here); SARA_LAB_VERBOSE=1 logs every command.
 func TestLab(t *testing.T) {
 	if os.Getenv("SARA_LAB") != "1" {
 		t.Skip("the live lab runs with SARA_LAB=1 (make lab-test; make test runs it)")
@@ -36,7 +37,14 @@ func TestLab(t *testing.T) {
 			os.RemoveAll(dir)
 		}
 	})
-	l, err := New(Options{Bin: buildSara(t), Dir: dir, Log: testWriter{t}})
+	opt := Options{Bin: os.Getenv("SARA_BIN"), Dir: dir}
+	if opt.Bin == "" {
+		opt.Bin = buildSara(t)
+	}
+	if os.Getenv("SARA_LAB_VERBOSE") == "1" {
+		opt.Log = testWriter{t}
+	}
+	l, err := New(opt)
 	if err != nil {
 		t.Fatal(err)
 	}

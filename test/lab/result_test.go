@@ -23,7 +23,7 @@ func TestResultPendingIsNotAPass(t *testing.T) {
 		t.Fatalf("pending check lost in JSON: %+v", back.Checks[2])
 	}
 	s := r.Summary()
-	for _, want := range []string{"[pass   ] a: fine", "[fail   ] b: 3 lost", "[pending] c: observed 7 (waits for: gateway"} {
+	for _, want := range []string{"[pass   ] a: fine", "[fail   ] b: 3 lost", "[pending] c: observed 7 (waits for: " + WaitGateway + ")"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("summary lacks %q:\n%s", want, s)
 		}
