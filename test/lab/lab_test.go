@@ -12,6 +12,9 @@ import (
 
 func TestMain(m *testing.M) {
 	HandleSignals()
+	if dir := os.Getenv("SARA_LAB_CHILD"); dir != "" {
+		helperChild(dir)
+	}
 	os.Exit(m.Run())
 }
 
