@@ -58,7 +58,7 @@ func TestConvergence(t *testing.T) {
 			if pb.Gaps == 0 || pa.Retransmits == 0 || pb.Duplicates == 0 || pa.NacksReceived == 0 {
 				t.Errorf("repair paths not exercised: primary %+v backup %+v", pa, pb)
 			}
-			if pa.SnapshotsStarted < 2 || pb.SnapshotsApplied < 2 {
+			if pa.SnapshotsStarted < 2 || pb.SnapshotsApplied < 2 || pa.LogOverruns == 0 {
 				t.Errorf("snapshots started %d applied %d: no resync exercised", pa.SnapshotsStarted, pb.SnapshotsApplied)
 			}
 			if s.tables[0].Len() < 1000 {

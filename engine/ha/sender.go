@@ -45,7 +45,7 @@ func (n *Node) tickSender(now time.Time) {
 		if !s.log.holds(s.sent + 1) {
 			n.log.Warn("backup fell behind the change log: resync", zap.Uint64("acked", s.acked),
 				zap.Uint64("oldest", s.log.oldest()))
-			n.startSnapshot(now, "log-overrun")
+			n.startSnapshot(now, reasonOverrun)
 			return
 		}
 		n.sendBatch(min(s.log.head, window))
@@ -108,7 +108,7 @@ func (n *Node) onNack(f *Frame, now time.Time) {
 	case f.Seq <= s.acked || f.Seq > s.sent+1:
 		// stale (acknowledged since) or bogus (never sent)
 	case !s.log.holds(f.Seq):
-		n.startSnapshot(now, "log-overrun")
+		n.startSnapshot(now, reasonOverrun)
 	default:
 		s.acked = max(s.acked, f.Seq-1)
 		s.sent = f.Seq - 1
@@ -127,7 +127,7 @@ func (n *Node) resume(f *Frame, now time.Time) {
 		return
 	}
 	if f.Seq < s.log.head && !s.log.holds(f.Seq+1) {
-		n.startSnapshot(now, "log-overrun")
+		n.startSnapshot(now, reasonOverrun)
 		return
 	}
 	n.log.Info("backup back in sync: stream resumed", zap.Uint64("from", f.Seq))

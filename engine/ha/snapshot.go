@@ -24,6 +24,10 @@ type snapshot struct {
 	reason  string
 }
 
+// reasonOverrun is the snapshot reason when the backup needs changes that
+// left the log.
+const reasonOverrun = "log-overrun"
+
 // startSnapshot encodes the Source into a new snapshot and starts sending
 // it; the stream stops until the backup holds it.
 func (n *Node) startSnapshot(now time.Time, reason string) {
@@ -73,6 +77,9 @@ func (n *Node) startSnapshot(now time.Time, reason string) {
 		Seq: sn.base, Total: sn.records, Frames: end + 1})
 	s.snap = sn
 	n.st.SnapshotsStarted++
+	if reason == reasonOverrun {
+		n.st.LogOverruns++
+	}
 	n.log.Info("snapshot started", zap.String("reason", reason), zap.Uint32("id", sn.id),
 		zap.Uint32("records", sn.records), zap.Uint32("bytes", sn.bytes), zap.Int("frames", len(sn.frames)),
 		zap.Uint64("base", sn.base))
@@ -123,7 +130,7 @@ func (n *Node) onSnapAck(f *Frame, now time.Time) {
 	if s.log.head > sn.base && !s.log.holds(sn.base+1) {
 		n.st.SnapshotRestarts++
 		n.log.Warn("changes during the snapshot overran the log: new snapshot", zap.Uint32("id", sn.id))
-		n.startSnapshot(now, "log-overrun")
+		n.startSnapshot(now, reasonOverrun)
 		return
 	}
 	took := now.Sub(sn.started)

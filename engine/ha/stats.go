@@ -59,6 +59,7 @@ type Stats struct {
 	RecordsApplied, Duplicates, Gaps   uint64 // records applied, skipped as already applied; gaps seen
 	SnapshotsStarted, SnapshotsSent    uint64
 	SnapshotRestarts, SnapshotRequests uint64
+	LogOverruns                        uint64 // snapshots started because the backup needed changes gone from the log
 	SnapshotsApplied, SnapshotErrors   uint64
 	LastSnapshot                       SnapshotStats
 	Takeovers                          [NumReasons]uint64
