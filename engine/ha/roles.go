@@ -68,6 +68,16 @@ func (n *Node) wins() bool {
 	return n.cfg.NodeID > n.cfg.PeerID
 }
 
+// winsAsPrimary decides between two primaries: higher epoch, then more
+// changes published in it (the one that served longer keeps its state),
+// then wins.
+func (n *Node) winsAsPrimary() bool {
+	if n.epoch == n.peer.epoch && n.snd.log.head != n.peer.seq {
+		return n.snd.log.head > n.peer.seq
+	}
+	return n.wins()
+}
+
 func (n *Node) onHello(f *Frame, now time.Time) {
 	n.peer.seen, n.peer.role, n.peer.priority, n.peer.flags, n.peer.seq = true, f.Role, f.Priority, f.Flags, f.Seq
 	n.peer.epoch = f.Epoch
@@ -82,7 +92,7 @@ func (n *Node) onHello(f *Frame, now time.Time) {
 		n.settle(now)
 	case n.role == RolePrimary && f.Role == RolePrimary:
 		n.st.SplitBrains++
-		if !n.wins() {
+		if !n.winsAsPrimary() {
 			n.log.Warn("two primaries: peer wins, demoting", zap.Uint32("epoch", n.epoch),
 				zap.Uint32("peer_epoch", f.Epoch), zap.Bool("handover", now.Before(n.handover)))
 			n.becomeBackup(now)
