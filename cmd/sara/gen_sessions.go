@@ -6,7 +6,6 @@ import (
 	"net"
 	"net/netip"
 	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -87,7 +86,7 @@ func init() {
 		Args:  cobra.NoArgs,
 		RunE:  func(cmd *cobra.Command, _ []string) error { return runGenTrex(cmd, &t) },
 	}
-	t.bind(trexCmd, []string{"10.0.0.100", "2001:db8:5a52:ffff::100"})
+	t.bind(trexCmd, sessions.TrexVIPs)
 	trexCmd.Flags().StringVar(&t.dir, "dir", "", "output directory (required)")
 	_ = trexCmd.MarkFlagRequired("dir")
 	genCmd.AddCommand(trexCmd)
@@ -129,37 +128,16 @@ func writeSessions(out string, o sessions.Options) (sessions.Stats, *sessions.Tr
 	return st, truth, err
 }
 
-// TrexSmall are the options of sessions_small.pcap, the capture
-// test/trex/stl_replay.py loads: 4 calls, 2 RTSP sessions, 4 background
-// flows for 1 s, frames to the VIPs only.
-func trexSmall(o sessions.Options) sessions.Options {
-	o.Calls, o.RTSP, o.Flows, o.ToVIPOnly = 4, 2, 4, true
-	o.Duration = sessions.MinDuration
-	o.IPv6Share = 0
-	return o
-}
-
 func runGenTrex(cmd *cobra.Command, t *genSessionFlags) error {
 	t.size = "mix"
 	o, err := t.options()
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(t.dir, 0o755); err != nil {
-		return err
-	}
-	ts, err := sessions.Templates(o)
+	n, err := sessions.WriteTrex(t.dir, o)
 	if err != nil {
 		return err
 	}
-	if err := sessions.WriteTemplates(t.dir, ts, o.Start); err != nil {
-		return err
-	}
-	small := filepath.Join(t.dir, "sessions_small.pcap")
-	st, _, err := writeSessions(small, trexSmall(o))
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(cmd.OutOrStdout(), "%s: %d templates and %s (%d frames)\n", t.dir, len(ts), filepath.Base(small), st.Frames)
+	fmt.Fprintf(cmd.OutOrStdout(), "%s: %d files for test/trex\n", t.dir, n)
 	return nil
 }

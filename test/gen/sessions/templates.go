@@ -132,3 +132,38 @@ func WriteTemplates(dir string, ts []Template, at time.Time) error {
 	}
 	return nil
 }
+
+// TrexVIPs are the VIPs `sara gen trex` builds templates for by default.
+var TrexVIPs = []string{"10.0.0.100", "2001:db8:5a52:ffff::100"}
+
+// SmallCapture is the capture test/trex/stl_replay.py loads: 4 calls, 2 RTSP
+// sessions and 4 background flows for 1 s, frames to the VIPs only, IPv4.
+const SmallCapture = "sessions_small.pcap"
+
+// WriteTrex writes into dir every file test/trex's profiles load: the
+// templates and SmallCapture. It returns the number of files written.
+func WriteTrex(dir string, o Options) (int, error) {
+	ts, err := Templates(o)
+	if err != nil {
+		return 0, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return 0, fmt.Errorf("sessions: %w", err)
+	}
+	if o.Start.IsZero() {
+		o.Start = DefaultOptions().Start
+	}
+	if err := WriteTemplates(dir, ts, o.Start); err != nil {
+		return 0, err
+	}
+	o.Calls, o.RTSP, o.Flows, o.ToVIPOnly, o.Min = 4, 2, 4, true, false
+	o.Duration, o.IPv6Share = MinDuration, 0
+	var buf bytes.Buffer
+	if _, _, err := Generate(&buf, o); err != nil {
+		return 0, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, SmallCapture), buf.Bytes(), 0o644); err != nil {
+		return 0, fmt.Errorf("sessions: %w", err)
+	}
+	return len(ts) + 1, nil
+}
