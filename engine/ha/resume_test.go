@@ -52,3 +52,32 @@ func TestQuickPrimaryRestart(t *testing.T) {
 		t.Fatal("stream after restart not applied")
 	}
 }
+
+// TestSnapshotStopsWithTheBackup: a backup that dies during its snapshot
+// is not sent frames forever; when it comes back it gets a new snapshot.
+func TestSnapshotStopsWithTheBackup(t *testing.T) {
+	s := newSim(t, 17)
+	s.start(0, testConfig(1, 2, 200))
+	s.run(s.nodes[0].cfg.InitWait + 10*time.Millisecond)
+	for i := 0; i < 3000; i++ {
+		s.change(0, 6000)
+	}
+	s.filter = func(from int, f *Frame) bool { return !(from == 0 && f.Type == TypeSnapChunk) } // never completes
+	s.start(1, testConfig(2, 1, 100))
+	s.run(500 * time.Millisecond)
+	if s.nodes[0].snd.snap == nil {
+		t.Fatal("no snapshot in progress")
+	}
+	s.down[1] = true
+	s.run(time.Second)
+	sent := s.stats(0).DatagramsSent
+	s.run(time.Second)
+	if s.nodes[0].snd.snap != nil || s.stats(0).DatagramsSent-sent > 10 { // heartbeats and hellos only
+		t.Fatalf("still sending the snapshot: %d datagrams in 1 s", s.stats(0).DatagramsSent-sent)
+	}
+	s.filter = nil
+	s.start(1, testConfig(2, 1, 100))
+	if !s.runUntil(2*time.Second, func() bool { return s.stats(1).InSync && s.tables[0].Diff(s.tables[1]) == 0 }) {
+		t.Fatalf("restarted backup not in sync: %+v", s.stats(1))
+	}
+}

@@ -138,8 +138,8 @@ func (n *Node) tickRoles(now time.Time) {
 			n.becomePrimary(now, ReasonPeerSilent)
 		}
 	case RolePrimary:
-		if n.snd.streaming && !n.peerAlive(now) {
-			n.log.Warn("backup lost: stream stopped, it will resync")
+		if (n.snd.streaming || n.snd.snap != nil) && !n.peerAlive(now) {
+			n.log.Warn("backup lost: stream and snapshot stopped")
 			n.snd.stop()
 		}
 	}
