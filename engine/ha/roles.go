@@ -90,6 +90,9 @@ func (n *Node) onHello(f *Frame, now time.Time) {
 	switch {
 	case n.role == RoleInit:
 		n.settle(now)
+	case n.role == RolePrimary && f.Role == RolePrimary && now.Before(n.handover) && f.Epoch > n.epoch:
+		n.log.Info("handover complete: the peer is primary", zap.Uint32("peer_epoch", f.Epoch))
+		n.becomeBackup(now)
 	case n.role == RolePrimary && f.Role == RolePrimary:
 		n.st.SplitBrains++
 		if !n.winsAsPrimary() {

@@ -187,7 +187,8 @@ func TestPlannedSwitchover(t *testing.T) {
 	if !s.runUntil(2*time.Second, func() bool { return s.stats(0).InSync && s.tables[0].Diff(s.tables[1]) == 0 }) {
 		t.Fatalf("old primary never resynced: %+v", s.stats(0))
 	}
-	if st := s.stats(1); st.Takeovers[ReasonSwitchover] != 1 || s.vips[0].releases != 1 || !s.vips[1].owned {
+	if st := s.stats(1); st.Takeovers[ReasonSwitchover] != 1 || s.vips[0].releases != 1 || !s.vips[1].owned ||
+		s.stats(0).SplitBrains != 0 || s.stats(0).Demotions != 1 {
 		t.Fatalf("%+v vips %+v %+v", st.Takeovers, s.vips[0], s.vips[1])
 	}
 }
