@@ -11,6 +11,7 @@ import (
 	"github.com/sara-lb/sara/config"
 	"github.com/sara-lb/sara/dpdk/dataplane"
 	"github.com/sara-lb/sara/dpdk/eal"
+	"github.com/sara-lb/sara/engine/announce"
 	"github.com/sara-lb/sara/engine/cluster"
 	"github.com/sara-lb/sara/engine/control"
 	"github.com/sara-lb/sara/engine/sigpath"
@@ -26,6 +27,7 @@ type Dispatcher struct {
 	path  *sigpath.Path
 	plane *mgmt.Plane
 	loop  *control.Loop
+	recv  *announce.Receiver
 	log   *zap.Logger
 }
 
@@ -57,6 +59,16 @@ func New(c *config.Config, log *zap.Logger) (d *Dispatcher, err error) {
 			return nil, err
 		}
 	}
+	if built.path != nil && c.Gateway.AnnounceListen != "" {
+		op, err := c.Gateway.Opener(c.Mgmt.MaxSkew)
+		if err != nil {
+			return nil, err
+		}
+		if built.recv, err = announce.Listen(c.Gateway.AnnounceListen, op, built.path.Announce,
+			announce.ReceiverOptions{Log: log}); err != nil {
+			return nil, err
+		}
+	}
 	if ManagementEnabled(c) {
 		if built.plane, err = mgmt.New(c.Mgmt, HealthServers(c), mgmt.Options{Log: log.Named("mgmt")}); err != nil {
 			return nil, err
@@ -77,6 +89,10 @@ func (d *Dispatcher) Dataplane() *dataplane.Dataplane { return d.dp }
 
 // Control returns the control loop, nil without a management plane.
 func (d *Dispatcher) Control() *control.Loop { return d.loop }
+
+// Announcements returns the gateway announcement receiver, nil unless
+// gateway.announce_listen is set (and signalling is on).
+func (d *Dispatcher) Announcements() *announce.Receiver { return d.recv }
 
 // Management returns the management plane, nil without a key.
 func (d *Dispatcher) Management() *mgmt.Plane { return d.plane }
@@ -116,6 +132,10 @@ func (d *Dispatcher) Run(ctx context.Context, statsEvery time.Duration) (datapla
 	}
 	bg, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
+	if d.recv != nil {
+		wg.Add(1)
+		go func() { defer wg.Done(); _ = d.recv.Run(bg) }()
+	}
 	if d.plane != nil {
 		wg.Add(2)
 		go func() { defer wg.Done(); _ = d.plane.Run(bg) }()
@@ -129,7 +149,7 @@ func (d *Dispatcher) Run(ctx context.Context, statsEvery time.Duration) (datapla
 	}
 	d.log.Info("forwarding", zap.Int("workers", d.cfg.Dataplane.Workers), zap.Int("ports", len(d.dp.Ports())),
 		zap.Int("servers", len(d.cfg.Servers)), zap.Bool("signalling", d.path != nil),
-		zap.Bool("control", d.loop != nil))
+		zap.Bool("control", d.loop != nil), zap.Bool("announcements", d.recv != nil))
 	tick := time.NewTicker(statsEvery)
 	defer tick.Stop()
 	prev, prevT := d.dp.Totals(), time.Now()
@@ -167,8 +187,20 @@ func (d *Dispatcher) Signalling() sigpath.Counters {
 	return d.path.Counters()
 }
 
+// AnnounceCounters returns the signalling path's counters of gateway
+// announcements (zero without it). Call it after Run returned.
+func (d *Dispatcher) AnnounceCounters() sigpath.AnnounceCounters {
+	if d.path == nil {
+		return sigpath.AnnounceCounters{}
+	}
+	return d.path.AnnounceCounters()
+}
+
 // Close releases everything.
 func (d *Dispatcher) Close() error {
+	if d.recv != nil {
+		_ = d.recv.Close()
+	}
 	if d.plane != nil && d.plane.Listener != nil {
 		_ = d.plane.Listener.Close()
 	}
