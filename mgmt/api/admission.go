@@ -60,16 +60,28 @@ type Decisions struct {
 type HAStatus struct {
 	// Enabled is false for a standalone dispatcher (no peer configured).
 	Enabled bool `json:"enabled"`
-	// Role is "standalone", "primary" or "backup".
+	// Role is "standalone", "init" (exchanging hellos), "primary" or "backup".
 	Role string `json:"role"`
+	// Epoch increases with every change of primary.
+	Epoch uint32 `json:"epoch"`
 	// Peer is the other dispatcher's address; PeerAlive whether its
-	// heartbeats arrive; LastPeerHeartbeat when the last one did.
+	// heartbeats arrive; PeerRole its announced role; LastPeerHeartbeat
+	// when it was last heard.
 	Peer              string     `json:"peer,omitempty"`
 	PeerAlive         bool       `json:"peer_alive"`
+	PeerRole          string     `json:"peer_role,omitempty"`
 	LastPeerHeartbeat *time.Time `json:"last_peer_heartbeat,omitempty"`
+	// InSync (backup) holds the primary's state. LagRecords and Lag:
+	// primary, changes not yet acknowledged and the age of the oldest;
+	// backup, changes announced but not applied.
+	InSync     bool          `json:"in_sync"`
+	LagRecords uint64        `json:"lag_records"`
+	Lag        time.Duration `json:"lag_ns"`
 	// Replicated counts state records sent (primary) or applied (backup);
-	// Snapshots full snapshots; Takeovers times this node took the VIP.
-	Replicated uint64 `json:"replicated"`
-	Snapshots  uint64 `json:"snapshots"`
-	Takeovers  uint64 `json:"takeovers"`
+	// Snapshots full snapshots sent or applied; Takeovers times this node
+	// became primary, TakeoverReasons the same by reason.
+	Replicated      uint64            `json:"replicated"`
+	Snapshots       uint64            `json:"snapshots"`
+	Takeovers       uint64            `json:"takeovers"`
+	TakeoverReasons map[string]uint64 `json:"takeover_reasons,omitempty"`
 }

@@ -11,7 +11,7 @@ import (
 )
 
 // Roles are the HA roles exported one-hot by sara_ha_role.
-var Roles = []string{"standalone", "primary", "backup"}
+var Roles = []string{"standalone", "init", "primary", "backup"}
 
 // Collector is a prometheus.Collector over an api.Backend. Each Collect
 // reads one snapshot of every view; nothing is cached. Safe for

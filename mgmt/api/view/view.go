@@ -59,13 +59,13 @@ func Server(st health.Status, mac string, w cluster.Weights, sh Shell, n Counts)
 func Admission(p admission.Policy, cfg admission.Config, lh float64, regions [admission.RejectAll + 1]uint64,
 	d admission.DecisionCounters, pace time.Duration) api.AdmissionStatus {
 	a := api.AdmissionStatus{Interval: p.Interval, ClusterLoad: p.ClusterLoad, Estimate: p.Estimate,
-		DispatcherLoad: lh, Load: p.Load, T1: p.T1, T2: p.T2, T3: p.T3, C: p.C,
-		Configured: api.Thresholds{T1: cfg.T1, T2: cfg.T2, T3: cfg.T3, C: cfg.C},
-		PNew: p.PNew, PEst: p.PEst, Region: p.Region.String(), NoServers: p.NoServers,
-		Pacing: p.Pacing.String(), PacePeriod: pace, Regions: make(map[string]uint64, len(regions)),
-		Decisions: api.Decisions{NewAdmitted: d.NewAdmitted, NewRejected: d.NewRejected,
-			InDialogAdmitted: d.InDialogAdmitted, InDialogRejected: d.InDialogRejected,
-			MediaForwarded: d.MediaForwarded, MediaDropped: d.MediaDropped}}
+		DispatcherLoad: lh, Load: p.Load, T1: p.T1, T2: p.T2, T3: p.T3, C: p.C, PNew: p.PNew, PEst: p.PEst,
+		Region: p.Region.String(), NoServers: p.NoServers, Pacing: p.Pacing.String(), PacePeriod: pace}
+	a.Configured = api.Thresholds{T1: cfg.T1, T2: cfg.T2, T3: cfg.T3, C: cfg.C}
+	a.Decisions = api.Decisions{NewAdmitted: d.NewAdmitted, NewRejected: d.NewRejected,
+		InDialogAdmitted: d.InDialogAdmitted, InDialogRejected: d.InDialogRejected,
+		MediaForwarded: d.MediaForwarded, MediaDropped: d.MediaDropped}
+	a.Regions = make(map[string]uint64, len(regions))
 	for r, n := range regions {
 		a.Regions[admission.Region(r).String()] = n
 	}
