@@ -200,7 +200,13 @@ func (c *Collector) ha(e emitter, h api.HAStatus) {
 	e.gauge(x.haPeer, b2f(h.PeerAlive))
 	e.counter(x.haRepl, h.Replicated)
 	e.counter(x.haSnap, h.Snapshots)
-	e.counter(x.haTakeover, h.Takeovers)
+	for r, n := range h.TakeoverReasons {
+		e.counter(x.haTakeover, n, r)
+	}
+	e.gauge(x.haEpoch, float64(h.Epoch))
+	e.gauge(x.haInSync, b2f(h.InSync))
+	e.gauge(x.haLagRecords, float64(h.LagRecords))
+	e.gauge(x.haLag, h.Lag.Seconds())
 }
 
 func (c *Collector) requests(e emitter, r api.RequestCounters) {

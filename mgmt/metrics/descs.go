@@ -21,6 +21,7 @@ type descs struct {
 	sPackets, sFlows, sLost                                                *prometheus.Desc
 	aLoad, aThreshold, aProb, aRegion, aNoServers, aDecisions, aIntervals  *prometheus.Desc
 	haEnabled, haRole, haPeer, haRepl, haSnap, haTakeover                  *prometheus.Desc
+	haEpoch, haInSync, haLagRecords, haLag                                 *prometheus.Desc
 	apiReq, apiRejected, apiMutations                                      *prometheus.Desc
 }
 
@@ -82,12 +83,16 @@ func newDescs() *descs {
 		aDecisions: d("admission_decisions_total", "Admission decisions by class (new, in_dialog, media) and outcome.", "class", "outcome"),
 		aIntervals: d("admission_intervals_total", "Control intervals that ended in each region.", "region"),
 
-		haEnabled:  d("ha_enabled", "1 when a backup/primary peer is configured."),
-		haRole:     d("ha_role", "1 for this dispatcher's role, 0 for the others.", "role"),
-		haPeer:     d("ha_peer_alive", "1 while the peer's heartbeats arrive."),
-		haRepl:     d("ha_replicated_records_total", "State records sent (primary) or applied (backup)."),
-		haSnap:     d("ha_snapshots_total", "Full state snapshots sent or applied."),
-		haTakeover: d("ha_takeovers_total", "Times this dispatcher took over the VIP."),
+		haEnabled:    d("ha_enabled", "1 when a backup/primary peer is configured."),
+		haRole:       d("ha_role", "1 for this dispatcher's role, 0 for the others.", "role"),
+		haPeer:       d("ha_peer_alive", "1 while the peer's heartbeats arrive."),
+		haRepl:       d("ha_replicated_records_total", "State records sent (primary) or applied (backup)."),
+		haSnap:       d("ha_snapshots_total", "Full state snapshots sent or applied."),
+		haTakeover:   d("ha_takeovers_total", "Times this dispatcher became primary, by reason.", "reason"),
+		haEpoch:      d("ha_epoch", "HA epoch: increases with every change of primary."),
+		haInSync:     d("ha_in_sync", "1 when the backup holds the primary's state."),
+		haLagRecords: d("ha_lag_records", "Replication lag in records (primary: unacknowledged; backup: not applied)."),
+		haLag:        d("ha_lag_seconds", "Age of the oldest unacknowledged change (primary)."),
 
 		apiReq:       d("api_requests_total", "HTTP requests to the API, metrics and dashboard."),
 		apiRejected:  d("api_rejected_requests_total", "API requests refused, by reason.", "reason"),
@@ -103,5 +108,6 @@ func (x *descs) all() []*prometheus.Desc {
 		x.wBusy, x.wMpps, x.pRX, x.pTX, x.pMissed, x.pRXErr, x.pTXErr, x.pNoMbuf, x.sState, x.sLoad, x.sComp,
 		x.sForecast, x.sErr, x.sEst, x.sCost, x.sSessions, x.sWeight, x.sPackets, x.sFlows, x.sLost, x.aLoad,
 		x.aThreshold, x.aProb, x.aRegion, x.aNoServers, x.aDecisions, x.aIntervals, x.haEnabled, x.haRole,
-		x.haPeer, x.haRepl, x.haSnap, x.haTakeover, x.apiReq, x.apiRejected, x.apiMutations}
+		x.haPeer, x.haRepl, x.haSnap, x.haTakeover, x.haEpoch, x.haInSync, x.haLagRecords, x.haLag,
+		x.apiReq, x.apiRejected, x.apiMutations}
 }

@@ -211,3 +211,34 @@ func TestScrapeThroughAPI(t *testing.T) {
 		}
 	}
 }
+
+// haFake reports a primary with takeovers and lag.
+type haFake struct{ *apitest.Fake }
+
+func (haFake) HA() api.HAStatus {
+	return api.HAStatus{Enabled: true, Role: "primary", Epoch: 4, PeerAlive: true, LagRecords: 3,
+		Lag: 250 * time.Millisecond, Replicated: 99, TakeoverReasons: map[string]uint64{"peer-silent": 2}}
+}
+
+func TestHAMetrics(t *testing.T) {
+	el := time.Second
+	g := gather(t, metrics.Registry(haFake{fakeAt(&el)}, nil))
+	for _, c := range []struct {
+		name   string
+		labels L
+		want   float64
+	}{
+		{"sara_ha_role", L{"role": "primary"}, 1},
+		{"sara_ha_role", L{"role": "standalone"}, 0},
+		{"sara_ha_enabled", nil, 1},
+		{"sara_ha_epoch", nil, 4},
+		{"sara_ha_lag_records", nil, 3},
+		{"sara_ha_lag_seconds", nil, 0.25},
+		{"sara_ha_replicated_records_total", nil, 99},
+		{"sara_ha_takeovers_total", L{"reason": "peer-silent"}, 2},
+	} {
+		if got := g.value(t, c.name, c.labels); got != c.want {
+			t.Errorf("%s%v = %g, want %g", c.name, c.labels, got, c.want)
+		}
+	}
+}
