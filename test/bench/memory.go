@@ -10,7 +10,7 @@ import (
 // tableMemory runs test/bench/tablemem at 1M entries and derives the
 // per-entry figures:
 //
-//	bytes_per_flow         IPv4 flow table bytes / capacity (a full table)
+//	bytes_per_flow         IPv4 flow table bytes / the entries it holds (a full table)
 //	bytes_per_flow_v6      IPv6 flow table bytes / capacity
 //	bytes_per_expectation  expectation table bytes / capacity
 //	bytes_per_session      one SIP call's data-plane state: its signalling
@@ -28,6 +28,7 @@ func tableMemory(o *opts, res map[string]any) error {
 	}
 	var m []struct {
 		Entries     float64 `json:"entries"`
+		FlowCap     float64 `json:"flow_cap"`
 		Flow4Bytes  float64 `json:"flow4_bytes"`
 		Flow6Bytes  float64 `json:"flow6_bytes"`
 		ExpectBytes float64 `json:"expect_bytes"`
@@ -35,7 +36,11 @@ func tableMemory(o *opts, res map[string]any) error {
 	if err := json.Unmarshal(out, &m); err != nil || len(m) != 1 || m[0].Entries != entries {
 		return fmt.Errorf("tablemem output %q: %v", out, err)
 	}
-	f4, f6, x := m[0].Flow4Bytes/entries, m[0].Flow6Bytes/entries, m[0].ExpectBytes/entries
+	fc := m[0].FlowCap
+	if fc == 0 {
+		fc = entries
+	}
+	f4, f6, x := m[0].Flow4Bytes/fc, m[0].Flow6Bytes/fc, m[0].ExpectBytes/entries
 	res["bytes_per_flow"] = round3(f4)
 	res["bytes_per_flow_v6"] = round3(f6)
 	res["bytes_per_expectation"] = round3(x)

@@ -22,10 +22,10 @@ func newFlowRate(o *opts, pcap string, flows int) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	cmd := exec.Command(o.sara, "run", "-c", cfg, "--duration", "60s", "--stats", "20ms")
+	cmd := exec.Command(o.sara, "run", "-c", cfg, "--duration", "300s", "--stats", "20ms")
 	var ramp []stats
 	after := 0
-	err = follow(cmd, 90*time.Second, func(line string) bool {
+	err = follow(cmd, 300*time.Second, func(line string) bool {
 		s, ok := parseStats(line)
 		if !ok {
 			return true

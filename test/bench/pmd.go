@@ -88,7 +88,9 @@ func runSara(o *opts, pcap string, mbufs, flows int) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	cmd := exec.Command(o.sara, "run", "-c", cfg, "--duration", fmt.Sprintf("%ds", o.secs+30), "--stats", "1s")
+	// --duration counts from start-up (EAL, loading the capture: tens of
+	// seconds at 1M frames on a busy machine); sample stops it earlier.
+	cmd := exec.Command(o.sara, "run", "-c", cfg, "--duration", fmt.Sprintf("%ds", o.secs+180), "--stats", "1s")
 	rates, err := sample(cmd, o.secs, func(line string) (float64, bool) {
 		s, ok := parseStats(line)
 		return s.mpps, ok
@@ -130,7 +132,7 @@ func parseStats(line string) (stats, bool) {
 func sample(cmd *exec.Cmd, secs int, parse func(string) (float64, bool)) ([]float64, error) {
 	var rates []float64
 	n := 0
-	err := follow(cmd, time.Duration(secs+60)*time.Second, func(line string) bool {
+	err := follow(cmd, time.Duration(secs+240)*time.Second, func(line string) bool {
 		v, ok := parse(line)
 		if !ok {
 			return true
@@ -143,12 +145,13 @@ func sample(cmd *exec.Cmd, secs int, parse func(string) (float64, bool)) ([]floa
 	if len(rates) == 0 {
 		return nil, fmt.Errorf("%s: no rate samples: %w", cmd.Path, err)
 	}
-	return rates, nil
+	return rates, nil // a non-zero exit after enough samples is not an error (SIGINT)
 }
 
 // follow runs cmd and hands each output line to fn until fn returns false
-// (then cmd gets SIGINT) or limit passes (then it is killed). The error
-// carries the last lines of output when nothing was accepted.
+// (then cmd gets SIGINT) or limit passes (then it is killed). Unless fn
+// asked to stop and the command exited cleanly, the error carries the last
+// lines of output.
 func follow(cmd *exec.Cmd, limit time.Duration, fn func(string) bool) error {
 	pr, pw := io.Pipe()
 	cmd.Stdout, cmd.Stderr = pw, pw
@@ -157,6 +160,7 @@ func follow(cmd *exec.Cmd, limit time.Duration, fn func(string) bool) error {
 	}
 	done := make(chan struct{})
 	var tail []string
+	accepted := false // fn asked to stop: the command got what was wanted
 	go func() {
 		defer close(done)
 		sc := bufio.NewScanner(pr)
@@ -167,7 +171,7 @@ func follow(cmd *exec.Cmd, limit time.Duration, fn func(string) bool) error {
 				tail = tail[1:]
 			}
 			if more && !fn(sc.Text()) {
-				more = false
+				more, accepted = false, true
 				cmd.Process.Signal(os.Interrupt)
 			}
 		}
@@ -177,15 +181,16 @@ func follow(cmd *exec.Cmd, limit time.Duration, fn func(string) bool) error {
 	timer.Stop()
 	pw.Close()
 	<-done
-	if err != nil {
-		return fmt.Errorf("%v; last output:\n%s", err, strings.Join(tail, "\n"))
+	if err != nil || !accepted {
+		return fmt.Errorf("exit: %v; last output:\n%s", err, strings.Join(tail, "\n"))
 	}
 	return nil
 }
 
-// memMB is the EAL memory (-m) for a pool of mbufs: 3 KiB each (2176-byte
-// buffers, headers, mempool and ring overhead) + 768 MB.
-func memMB(mbufs int) string { return fmt.Sprint(768 + mbufs*3/1024) }
+// memMB is the EAL memory (-m) for a pool of mbufs: 3.5 KiB each (2176-byte
+// buffers, headers, mempool and ring overhead; less fails at 1M mbufs
+// without hugepages) + 1 GiB.
+func memMB(mbufs int) string { return fmt.Sprint(1024 + mbufs*7/2048) }
 
 func nextPow2(n int) int {
 	p := 1
