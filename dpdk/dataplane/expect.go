@@ -46,6 +46,8 @@ type pendingFree struct {
 
 type expectState struct {
 	xt      *C.struct_dp_xtable
+	key     *C.struct_dp_xkey  // scratch in C memory: no allocation per call
+	cands   *C.struct_dp_xcand // scratch: MaxExpectCands entries
 	index   map[ExpectKey]uint32
 	free    []uint32
 	pending []pendingFree
@@ -65,7 +67,9 @@ func (d *Dataplane) buildExpect(inst uint32) error {
 		C.rte_free(unsafe.Pointer(xt))
 		return fmt.Errorf("dataplane: expectation table (%d): %w", d.cfg.ExpectTableSize, errnoErr(-rc))
 	}
-	d.exp = expectState{xt: xt, index: map[ExpectKey]uint32{}}
+	d.exp = expectState{xt: xt, index: map[ExpectKey]uint32{},
+		key:   (*C.struct_dp_xkey)(C.calloc(1, C.sizeof_struct_dp_xkey)),
+		cands: (*C.struct_dp_xcand)(C.calloc(MaxExpectCands, C.sizeof_struct_dp_xcand))}
 	for i := d.cfg.ExpectTableSize; i > 0; i-- {
 		d.exp.free = append(d.exp.free, i-1)
 	}
@@ -74,6 +78,9 @@ func (d *Dataplane) buildExpect(inst uint32) error {
 }
 
 func (d *Dataplane) closeExpect() {
+	C.free(unsafe.Pointer(d.exp.key))
+	C.free(unsafe.Pointer(d.exp.cands))
+	d.exp.key, d.exp.cands = nil, nil
 	if d.exp.xt != nil {
 		C.dp_xtable_free(d.exp.xt)
 		C.rte_free(unsafe.Pointer(d.exp.xt))
@@ -81,14 +88,13 @@ func (d *Dataplane) closeExpect() {
 	}
 }
 
-func xkey(k ExpectKey) C.struct_dp_xkey {
-	var x C.struct_dp_xkey
+func xkey(x *C.struct_dp_xkey, k ExpectKey) {
+	*x = C.struct_dp_xkey{}
 	a := k.Dst.Addr().As16() // IPv4 as ::ffff:a.b.c.d
-	C.memcpy(unsafe.Pointer(&x.dst[0]), unsafe.Pointer(&a[0]), 16)
+	copy(unsafe.Slice((*byte)(unsafe.Pointer(&x.dst[0])), 16), a[:])
 	p := k.Dst.Port()
 	x.dport = C.uint16_t(p>>8 | p<<8)
 	x.proto = C.uint8_t(k.Proto)
-	return x
 }
 
 // ExpectSet installs the candidates expecting k (replacing any), or
@@ -101,13 +107,14 @@ func (d *Dataplane) ExpectSet(k ExpectKey, cands []ExpectCand) error {
 	if x == nil {
 		return fmt.Errorf("dataplane: expectations need Signalling")
 	}
-	key := xkey(k)
+	key := d.exp.key
+	xkey(key, k)
 	idx, ok := d.exp.index[k]
 	if len(cands) == 0 {
 		if !ok {
 			return nil
 		}
-		pos := C.dp_xdel(x, &key)
+		pos := C.dp_xdel(x, key)
 		delete(d.exp.index, k)
 		if pos >= 0 {
 			d.exp.pending = append(d.exp.pending, pendingFree{pos: pos, idx: idx, epochs: d.epochs()})
@@ -126,20 +133,18 @@ func (d *Dataplane) ExpectSet(k ExpectKey, cands []ExpectCand) error {
 		idx = d.exp.free[len(d.exp.free)-1]
 		d.exp.free = d.exp.free[:len(d.exp.free)-1]
 	}
-	var cs [MaxExpectCands]C.struct_dp_xcand
+	cs := unsafe.Slice(d.exp.cands, MaxExpectCands)
 	for i, c := range cands {
+		cs[i] = C.struct_dp_xcand{}
 		if c.Src.IsValid() {
-			a := c.Src.As16()
-			if c.Src.Is4() {
-				a = netip.AddrFrom4(c.Src.As4()).As16()
-			}
-			C.memcpy(unsafe.Pointer(&cs[i].src[0]), unsafe.Pointer(&a[0]), 16)
+			a := c.Src.As16() // IPv4 as ::ffff:a.b.c.d
+			copy(unsafe.Slice((*byte)(unsafe.Pointer(&cs[i].src[0])), 16), a[:])
 			cs[i].has_src = 1
 		}
 		cs[i].server = C.uint16_t(c.Server)
 		cs[i].session = C.uint32_t(c.Session)
 	}
-	if rc := C.dp_xput(x, &key, C.uint32_t(idx), &cs[0], C.uint32_t(len(cands))); rc < 0 {
+	if rc := C.dp_xput(x, key, C.uint32_t(idx), d.exp.cands, C.uint32_t(len(cands))); rc < 0 {
 		if !ok {
 			d.exp.free = append(d.exp.free, idx)
 		}

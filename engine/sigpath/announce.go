@@ -2,11 +2,8 @@ package sigpath
 
 import (
 	"errors"
-	"runtime"
-	"sync"
 	"sync/atomic"
 	"time"
-	"weak"
 
 	"github.com/sara-lb/sara/engine/announce"
 	"github.com/sara-lb/sara/engine/inspect"
@@ -56,6 +53,7 @@ type annCounters struct {
 // side allocates per message.
 type annQueue struct {
 	free, ready chan *annSlot
+	waiting     atomic.Int64 // messages in ready: a drain with none returns after one load
 	res         inspect.Result
 	ctr         annCounters
 }
@@ -68,36 +66,8 @@ func newAnnQueue(n int) *annQueue {
 	return q
 }
 
-// The queues live beside their Paths, keyed by a weak pointer (removed when
-// the Path is collected); annWaiting lets a drain with nothing queued on
-// any Path return after one atomic load.
-var (
-	annQueues = struct {
-		sync.Mutex
-		m map[weak.Pointer[Path]]*annQueue
-	}{m: map[weak.Pointer[Path]]*annQueue{}}
-	annWaiting atomic.Int64
-)
-
-func (p *Path) announceQueue() *annQueue {
-	wp := weak.Make(p)
-	annQueues.Lock()
-	defer annQueues.Unlock()
-	q := annQueues.m[wp]
-	if q == nil {
-		q = newAnnQueue(AnnounceQueueLen)
-		annQueues.m[wp] = q
-		runtime.AddCleanup(p, func(wp weak.Pointer[Path]) {
-			annQueues.Lock()
-			defer annQueues.Unlock()
-			if q := annQueues.m[wp]; q != nil {
-				annWaiting.Add(-int64(len(q.ready)))
-				delete(annQueues.m, wp)
-			}
-		}, wp)
-	}
-	return q
-}
+// announceQueue returns the Path's queue (made by New).
+func (p *Path) announceQueue() *annQueue { return p.ann }
 
 // Announce queues a gateway announcement for the Path's goroutine. It is
 // safe from any goroutine (the announce.Receiver's), copies m (whose Key
@@ -115,7 +85,7 @@ func (p *Path) Announce(m *announce.Message) {
 	s.m = *m
 	s.m.Key = s.key[:copy(s.key[:], m.Key)]
 	q.ctr.queued.Add(1)
-	annWaiting.Add(1)
+	q.waiting.Add(1)
 	q.ready <- s // cannot block: as many ready places as slots
 }
 
@@ -131,14 +101,14 @@ func (p *Path) AnnounceCounters() AnnounceCounters {
 // drainAnnouncements applies up to announceBudget queued announcements at
 // now and returns how many. Call it from the Path's goroutine (Poll).
 func (p *Path) drainAnnouncements(now time.Time) int {
-	if annWaiting.Load() == 0 {
+	if p.ann.waiting.Load() == 0 {
 		return 0
 	}
 	q := p.announceQueue()
 	for n := 0; n < announceBudget; n++ {
 		select {
 		case s := <-q.ready:
-			annWaiting.Add(-1)
+			q.waiting.Add(-1)
 			p.applyAnnouncement(now, q, &s.m)
 			q.free <- s
 		default:

@@ -18,6 +18,7 @@ type mirror struct {
 	byKey   map[dataplane.ExpectKey][]session.Expectation
 	pending map[session.ID][]session.Expectation
 	servers map[session.ID]cluster.ServerID
+	cands   []dataplane.ExpectCand // scratch for write
 	ctr     *Counters
 }
 
@@ -104,11 +105,11 @@ func (m *mirror) write(k dataplane.ExpectKey) {
 		m.ctr.ExpectMany++
 		list = list[:dataplane.MaxExpectCands]
 	}
-	cands := make([]dataplane.ExpectCand, len(list))
-	for i, e := range list {
-		cands[i] = dataplane.ExpectCand{Src: e.Src, Server: e.Server, Session: uint32(e.Session)}
+	m.cands = m.cands[:0]
+	for _, e := range list {
+		m.cands = append(m.cands, dataplane.ExpectCand{Src: e.Src, Server: e.Server, Session: uint32(e.Session)})
 	}
-	if err := m.dp.ExpectSet(k, cands); err != nil {
+	if err := m.dp.ExpectSet(k, m.cands); err != nil {
 		m.ctr.ExpectErr++
 		return
 	}

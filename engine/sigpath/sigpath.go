@@ -65,6 +65,7 @@ type Path struct {
 	cursor   int
 	seed     maphash.Seed
 	mirror   *mirror
+	ann      *annQueue // gateway announcements waiting for this goroutine
 	sigs     [dataplane.SigBatch]dataplane.Signal
 	decision [dataplane.SigBatch]uint16
 	ctr      Counters
@@ -84,7 +85,7 @@ func New(dp *dataplane.Dataplane, vips []netip.Addr, cfg Config) (*Path, error) 
 	}
 	p := &Path{dp: dp, tr: tr, sip: sip.New(), rtsp: rtsp.New(), cfg: cfg,
 		streams: map[dirKey]*inspect.Stream{}, seed: maphash.MakeSeed(), mirror: m,
-		rnd: rand.New(rand.NewPCG(1, 2))}
+		rnd: rand.New(rand.NewPCG(1, 2)), ann: newAnnQueue(AnnounceQueueLen)}
 	p.pol.Store(&Policy{})
 	m.ctr = &p.ctr
 	return p, nil
