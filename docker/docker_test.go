@@ -169,6 +169,14 @@ func TestDockerfile(t *testing.T) {
 			t.Errorf("Dockerfile lacks %q", want)
 		}
 	}
+	// plugins EAL loads from its pmds directory: without the buses no
+	// device appears; net_null is the default port, af_packet the lab's
+	for _, pkg := range []string{"librte-bus-vdev23", "librte-bus-pci23", "librte-mempool-ring23",
+		"librte-net-null23", "librte-net-af-packet23", "librte-net-pcap23"} {
+		if !strings.Contains(df, pkg+" ") {
+			t.Errorf("runtime stage lacks plugin package %s", pkg)
+		}
+	}
 	bin, _ := filepath.Abs("../bin/sara")
 	if _, err := os.Stat(bin); err != nil {
 		t.Skipf("%s not built (make build): cannot list its DPDK libraries", bin)
