@@ -164,7 +164,8 @@ func TestDockerfile(t *testing.T) {
 	}
 	df := string(b)
 	for _, want := range []string{"AS build", "AS runtime", "libdpdk-dev", "USER sara",
-		"setcap cap_net_admin,cap_net_raw,cap_ipc_lock,cap_sys_nice+ep", "COPY --from=build /out/sara"} {
+		"setcap cap_net_admin,cap_net_raw,cap_ipc_lock,cap_sys_nice+ep /usr/local/bin/sara-dispatcher",
+		`ENTRYPOINT ["/usr/local/bin/sara-dispatcher"]`, "COPY --from=build /out/sara /usr/local/bin/sara"} {
 		if !strings.Contains(df, want) {
 			t.Errorf("Dockerfile lacks %q", want)
 		}
