@@ -27,7 +27,7 @@ type Server struct {
 	tok  tokens
 	mux  *http.ServeMux
 	c    counters
-	done atomic.Bool // Serve started: Handle refused
+	serving atomic.Bool // Serve started: Handle refused
 }
 
 // RequestCounters are the API's own request counters, cumulative.
@@ -86,7 +86,7 @@ func (s *Server) HandlePublic(pattern string, h http.Handler) {
 }
 
 func (s *Server) mount(pattern string, h http.Handler, protect bool) {
-	if s.done.Load() {
+	if s.serving.Load() {
 		panic("api: Handle after Serve")
 	}
 	if protect {
@@ -107,7 +107,7 @@ func (s *Server) Handler() http.Handler {
 // Serve answers on ln until ctx is done, then shuts down gracefully and
 // returns nil; it returns the error that stopped it otherwise. ln is closed.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	s.done.Store(true)
+	s.serving.Store(true)
 	hs := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 60 * time.Second,
 		ErrorLog: zap.NewStdLog(s.log.Named("http"))}
