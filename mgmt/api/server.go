@@ -21,12 +21,12 @@ const shutdownGrace = 5 * time.Second
 // Server answers the HTTP API. Build it with New, mount extra handlers with
 // Handle before serving, then call Serve or Run. Safe for concurrent use.
 type Server struct {
-	cfg  Config
-	b    Backend
-	log  *zap.Logger
-	tok  tokens
-	mux  *http.ServeMux
-	c    counters
+	cfg     Config
+	b       Backend
+	log     *zap.Logger
+	tok     tokens
+	mux     *http.ServeMux
+	c       counters
 	serving atomic.Bool // Serve started: Handle refused
 }
 
