@@ -27,6 +27,7 @@ type receiver struct {
 	lastAskAt   time.Time // last snapshot request sent
 	lastGapAt   time.Time
 	lastGapSeq  uint64
+	held        [heldBatches]heldBatch // stream batches received ahead of a gap
 }
 
 // pendingFrame is a snapshot frame received ahead of its turn.
@@ -38,12 +39,13 @@ type pendingFrame struct {
 }
 
 func (r *receiver) reset() {
-	snap := r.snap
+	snap, held := r.snap, r.held
 	*r = receiver{}
-	r.snap.staged, r.snap.pend = snap.staged[:0], snap.pend
+	r.snap.staged, r.snap.pend, r.held = snap.staged[:0], snap.pend, held
 	for i := range r.snap.pend {
 		r.snap.pend[i].ok = false
 	}
+	r.dropHeld()
 }
 
 // inSync reports whether this node holds a snapshot of the epoch it
@@ -68,36 +70,6 @@ func (n *Node) askSnapshot(now time.Time) {
 	n.st.SnapshotRequests++
 	n.frame(&Frame{Type: TypeNack, Reason: NackSnapshot, Seq: r.applied + 1})
 	n.send()
-}
-
-func (n *Node) onBatch(f *Frame, now time.Time) {
-	r := &n.rcv
-	if n.role != RoleBackup || !r.synced || f.Epoch != r.epoch {
-		n.st.WrongEpoch++
-		if n.role == RoleBackup {
-			n.askSnapshot(now)
-		}
-		return
-	}
-	if f.Seq > r.applied+1 {
-		n.st.Gaps++
-		if r.lastGapSeq != r.applied+1 || now.Sub(r.lastGapAt) >= n.cfg.RetransmitTimeout {
-			r.lastGapSeq, r.lastGapAt = r.applied+1, now
-			n.frame(&Frame{Type: TypeNack, Reason: NackGap, Seq: r.applied + 1})
-			n.send()
-		}
-		return
-	}
-	f.EachRecord(func(i int, rec Record) {
-		if f.Seq+uint64(i) <= r.applied {
-			n.st.Duplicates++
-			return
-		}
-		n.deps.Sink.Apply(rec)
-		r.applied++
-		n.st.RecordsApplied++
-	})
-	n.ack(0, r.applied)
 }
 
 func (n *Node) onSnapFrame(f *Frame, now time.Time) {
@@ -164,6 +136,7 @@ func (n *Node) commitSnapshot(now time.Time) {
 		b = b[k:]
 	}
 	r.synced, r.epoch, r.applied = true, sn.epoch, sn.base
+	r.dropHeld()
 	took := now.Sub(sn.started)
 	n.st.SnapshotsApplied++
 	n.st.LastSnapshot = SnapshotStats{Records: sn.count, Bytes: uint32(len(sn.staged)), Frames: sn.frames, Took: took}

@@ -48,17 +48,17 @@ func (n *Node) tickSender(now time.Time) {
 			n.startSnapshot(now, reasonOverrun)
 			return
 		}
-		n.sendBatch(min(s.log.head, window))
+		s.sent += uint64(n.sendBatch(s.sent+1, min(s.log.head, window)))
 		if !outstanding {
 			s.rtoAt, outstanding = now.Add(n.cfg.RetransmitTimeout), true
 		}
 	}
 }
 
-// sendBatch sends changes sent+1.. up to last, as many as one datagram holds.
-func (n *Node) sendBatch(last uint64) {
+// sendBatch sends changes first.. up to last, as many as one datagram
+// holds, and returns how many.
+func (n *Node) sendBatch(first, last uint64) int {
 	s := &n.snd
-	first := s.sent + 1
 	n.frame(&Frame{Type: TypeBatch, Seq: first})
 	count := 0
 	for seq := first; seq <= last && count < 0xffff; seq++ {
@@ -70,10 +70,10 @@ func (n *Node) sendBatch(last uint64) {
 		count++
 	}
 	n.out[batchLen-2], n.out[batchLen-1] = byte(count>>8), byte(count)
-	s.sent += uint64(count)
 	n.st.BatchesSent++
 	n.st.RecordsSent += uint64(count)
 	n.send()
+	return count
 }
 
 func (n *Node) onAck(f *Frame, now time.Time) {
@@ -87,10 +87,11 @@ func (n *Node) onAck(f *Frame, now time.Time) {
 		return
 	}
 	s := &n.snd
-	if !s.streaming || f.Seq <= s.acked || f.Seq > s.sent {
+	if !s.streaming || f.Seq <= s.acked || f.Seq > s.log.head {
 		return
 	}
-	s.acked = f.Seq
+	// Beyond sent after a go-back: the backup held what was sent before.
+	s.acked, s.sent = f.Seq, max(s.sent, f.Seq)
 	s.rtoAt = now.Add(n.cfg.RetransmitTimeout)
 }
 
@@ -109,9 +110,9 @@ func (n *Node) onNack(f *Frame, now time.Time) {
 		// stale (acknowledged since) or bogus (never sent)
 	case !s.log.holds(f.Seq):
 		n.startSnapshot(now, reasonOverrun)
-	default:
+	case f.Seq <= s.sent: // fast retransmit of the hole only; the timeout goes back for the rest
 		s.acked = max(s.acked, f.Seq-1)
-		s.sent = f.Seq - 1
+		n.sendBatch(f.Seq, s.sent)
 		s.rtoAt = now.Add(n.cfg.RetransmitTimeout)
 		n.st.Retransmits++
 	}
