@@ -76,13 +76,10 @@ func headless(t *testing.T, bin, url string, extra ...string) string {
 	return string(out)
 }
 
-func TestDashboardInChromium(t *testing.T) {
-	bin := chromium(t)
-	b := newStepping(5 * time.Second)
-	if err := b.Drain("s2", time.Time{}); err != nil {
-		t.Fatal(err)
-	}
-	cfg := api.Defaults()
+// start serves API, metrics and dashboard over b on a free loopback port
+// until the test ends, and returns the dashboard's URL.
+func start(t *testing.T, cfg api.Config, b api.Backend) string {
+	t.Helper()
 	s, err := serve.New(cfg, b, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -94,11 +91,20 @@ func TestDashboardInChromium(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- s.Serve(ctx, ln) }()
-	defer func() {
+	t.Cleanup(func() {
 		cancel()
 		<-done
-	}()
-	url := "http://" + ln.Addr().String() + "/"
+	})
+	return "http://" + ln.Addr().String() + "/"
+}
+
+func TestDashboardInChromium(t *testing.T) {
+	bin := chromium(t)
+	b := newStepping(5 * time.Second)
+	if err := b.Drain("s2", time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	url := start(t, api.Defaults(), b)
 
 	dom := headless(t, bin, url, "--dump-dom")
 	for _, name := range apitest.Names {
@@ -133,4 +139,21 @@ func TestDashboardInChromium(t *testing.T) {
 		t.Fatalf("screenshot %s missing or tiny: %v", shot, err)
 	}
 	t.Logf("screenshot: %s (%d bytes)", shot, fi.Size())
+}
+
+// TestDashboardToken: with a read token the page polls with the token from
+// its URL fragment, and says what to do without it.
+func TestDashboardToken(t *testing.T) {
+	bin := chromium(t)
+	cfg := api.Defaults()
+	cfg.ReadToken = "dashboard-read-token-0123"
+	url := start(t, cfg, newStepping(time.Second))
+	dom := headless(t, bin, url+"#token="+cfg.ReadToken, "--dump-dom")
+	if !regexp.MustCompile(`id="conn"[^>]*>live<`).MatchString(dom) || !strings.Contains(dom, `data-server="s3"`) {
+		t.Errorf("with the token in the fragment the page is not live")
+	}
+	dom = headless(t, bin, url, "--dump-dom")
+	if !strings.Contains(dom, "HTTP 401 (open the page as /#token=") || strings.Contains(dom, `data-server="s3"`) {
+		t.Errorf("without a token the page does not explain the 401")
+	}
 }
