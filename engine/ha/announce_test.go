@@ -80,3 +80,15 @@ func TestAnnouncementsReject(t *testing.T) {
 		t.Fatalf("mapped v4 + v6: %v %d", err, len(fs))
 	}
 }
+
+func TestNewVIPOwnerWithoutInterface(t *testing.T) {
+	cfg := Defaults()
+	v, closeFn, err := NewVIPOwner(cfg, []netip.Addr{netip.MustParseAddr("10.0.0.1")})
+	if err != nil || v != (NopVIP{}) || closeFn() != nil || v.TakeVIP() != nil || v.ReleaseVIP() != nil {
+		t.Fatalf("no interface: %v %v", v, err)
+	}
+	cfg.Interface = "sara-no-such-if0"
+	if _, _, err := NewVIPOwner(cfg, []netip.Addr{netip.MustParseAddr("10.0.0.1")}); !errors.Is(err, ErrAnnounce) {
+		t.Fatalf("missing interface: %v", err)
+	}
+}

@@ -139,3 +139,27 @@ func (a *Announcer) Close() error {
 	a.fd = -1
 	return err
 }
+
+// NopVIP is the VIPOwner of a node with no interface to announce on (the
+// VIP moves by other means, or tests).
+type NopVIP struct{}
+
+// TakeVIP does nothing.
+func (NopVIP) TakeVIP() error { return nil }
+
+// ReleaseVIP does nothing.
+func (NopVIP) ReleaseVIP() error { return nil }
+
+// NewVIPOwner returns an Announcer for vips on cfg.Interface, sending
+// cfg.Announce announcements DefaultAnnounceInterval apart, and its Close;
+// NopVIP (and a no-op close) when the interface or the count is empty.
+func NewVIPOwner(cfg Config, vips []netip.Addr) (VIPOwner, func() error, error) {
+	if cfg.Interface == "" || cfg.Announce == 0 || len(vips) == 0 {
+		return NopVIP{}, func() error { return nil }, nil
+	}
+	a, err := NewAnnouncer(cfg.Interface, vips, cfg.Announce, DefaultAnnounceInterval)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, a.Close, nil
+}
