@@ -1,6 +1,7 @@
 package ha
 
 import (
+	"sync/atomic"
 	"time"
 
 	"github.com/sara-lb/sara/engine/admission"
@@ -23,8 +24,7 @@ type Mirror struct {
 	Table     *Table
 	Publisher Publisher
 	Now       func() time.Time // nil: time.Now
-	// Errors counts records that could not be published (invalid keys).
-	Errors uint64
+	errors atomic.Uint64
 }
 
 var _ session.Listener = (*Mirror)(nil)
@@ -41,9 +41,12 @@ func (m *Mirror) emit(r Record) {
 		now = m.Now
 	}
 	if err := m.Publisher.Publish(r, now()); err != nil {
-		m.Errors++
+		m.errors.Add(1)
 	}
 }
+
+// Errors counts records that could not be published (invalid keys).
+func (m *Mirror) Errors() uint64 { return m.errors.Load() }
 
 // FlowRecordOf converts a tracker flow.
 func FlowRecordOf(f session.Flow) FlowRecord {

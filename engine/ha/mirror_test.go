@@ -74,7 +74,7 @@ func TestMirrorReplicatesACall(t *testing.T) {
 	for tr.Expire(later, 64) == 64 {
 	}
 	s.run(50 * time.Millisecond)
-	if d := s.tables[0].Diff(b); d != 0 || b.Len() != 2 || m.Errors != 0 {
-		t.Fatalf("after BYE: diff %d, backup holds %d (want server + admission), errors %d", d, b.Len(), m.Errors)
+	if d := s.tables[0].Diff(b); d != 0 || b.Len() != 2 || m.Errors() != 0 {
+		t.Fatalf("after BYE: diff %d, backup holds %d (want server + admission), errors %d", d, b.Len(), m.Errors())
 	}
 }

@@ -58,23 +58,28 @@ func (t *Table) Get(k RecordKey) (Record, bool) {
 }
 
 // Diff returns how many keys differ between t and o (missing on either
-// side or with another value); 0 means the two hold the same state.
+// side or with another value); 0 means the two hold the same state. It
+// copies t under t's lock, then compares under o's (never both locks).
 func (t *Table) Diff(o *Table) int {
 	if t == o {
 		return 0
 	}
 	t.mu.Lock()
-	defer t.mu.Unlock()
+	mine := make(map[RecordKey]Record, len(t.m))
+	for k, r := range t.m {
+		mine[k] = r
+	}
+	t.mu.Unlock()
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	d := 0
-	for k, r := range t.m {
+	for k, r := range mine {
 		if or, ok := o.m[k]; !ok || or != r {
 			d++
 		}
 	}
 	for k := range o.m {
-		if _, ok := t.m[k]; !ok {
+		if _, ok := mine[k]; !ok {
 			d++
 		}
 	}
