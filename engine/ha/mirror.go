@@ -24,7 +24,7 @@ type Mirror struct {
 	Table     *Table
 	Publisher Publisher
 	Now       func() time.Time // nil: time.Now
-	errors atomic.Uint64
+	errors    atomic.Uint64
 }
 
 var _ session.Listener = (*Mirror)(nil)
