@@ -47,6 +47,49 @@ type Session struct {
 	Kind  string    `json:"kind"` // sip, rtsp-udp, rtsp-tcp
 	Sig   Placement `json:"signalling"`
 	Media Placement `json:"media"`
+	// Flows are the client→VIP media flows, by VIP port.
+	Flows map[uint16]*Placement `json:"flows,omitempty"`
+}
+
+// addMedia counts a media packet in the session and in its flow.
+func (s *Session) addMedia(p Packet) {
+	s.Media.add(p)
+	if s.Flows == nil {
+		s.Flows = map[uint16]*Placement{}
+	}
+	f := s.Flows[p.Dst.Port()]
+	if f == nil {
+		f = &Placement{}
+		s.Flows[p.Dst.Port()] = f
+	}
+	f.add(p)
+}
+
+// Announcements returns, for each VIP media port a server's reply announced
+// (the m= port of an SDP from the SIP port, the server_port of an RTSP
+// reply), when the first such reply left a server. Only replies (source
+// port SIP or RTSP) count; pk are the servers' outbound packets.
+func Announcements(pk []Packet) map[uint16]float64 {
+	at := map[uint16]float64{}
+	note := func(port int, t float64) {
+		if old, ok := at[uint16(port)]; !ok || t < old {
+			at[uint16(port)] = t
+		}
+	}
+	for _, p := range pk {
+		switch {
+		case p.Proto == 17 && p.Src.Port() == uint16(SIPPort):
+			for _, port := range p.SDPPorts {
+				note(port, p.T)
+				note(port+1, p.T)
+			}
+		case p.TCP && p.Src.Port() == uint16(RTSPPort):
+			for _, port := range PortsOf(p.Transport, "server_port=") {
+				note(port, p.T)
+			}
+		}
+	}
+	return at
 }
 
 // SIPCalls groups the packets the servers received into calls: SIP
@@ -79,7 +122,7 @@ func SIPCalls(pk []Packet) (calls map[string]*Session, unattributed map[int]bool
 			continue
 		}
 		if id, ok := media[p.Src]; ok {
-			calls[id].Media.add(p)
+			calls[id].addMedia(p)
 		} else {
 			unattributed[i] = true
 		}
@@ -120,7 +163,7 @@ func RTSPSessions(pk []Packet) (sessions map[netip.AddrPort]*Session, unattribut
 			continue
 		}
 		if c, ok := media[p.Src]; ok {
-			sessions[c].Media.add(p)
+			sessions[c].addMedia(p)
 		} else {
 			unattributed[i] = true
 		}

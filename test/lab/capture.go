@@ -11,8 +11,8 @@ import (
 
 // Captures are tcpdump runs on every server's interface, recording the
 // frames the dispatcher sent to that server (destination MAC = the server,
-// destination IP = the VIP). -p: no promiscuous mode, so only what the
-// server itself receives.
+// destination IP = the VIP) and the server's replies from the VIP (for
+// the time each media port was announced). -p: no promiscuous mode.
 type Captures struct {
 	procs []*Proc
 	files []string
@@ -24,7 +24,7 @@ func (l *Lab) StartCaptures(name string) (*Captures, error) {
 	for i := range NumServers {
 		f := filepath.Join(l.Dir, fmt.Sprintf("%s-%s.pcap", name, ServerName(i)))
 		p, err := l.Start(fmt.Sprintf("%s-tcpdump-%s", name, ServerName(i)), l.ServerNS(i), "tcpdump", "-p", "-n",
-			"-i", "eth0", "-U", "-s", "0", "-w", f, fmt.Sprintf("ether dst %s and dst host %s", ServerMAC(i), VIP))
+			"-i", "eth0", "-U", "-s", "0", "-w", f, fmt.Sprintf("(ether dst %s and dst host %s) or (ether src %s and src host %s)", ServerMAC(i), VIP, ServerMAC(i), VIP))
 		if err != nil {
 			return nil, err
 		}
@@ -37,20 +37,25 @@ func (l *Lab) StartCaptures(name string) (*Captures, error) {
 }
 
 // Stop ends the captures and decodes them (tshark) into packets tagged
-// with their server.
-func (c *Captures) Stop() ([]Packet, error) {
+// with their server: what the servers received (in) and sent from the VIP (out).
+func (c *Captures) Stop() (in, out []Packet, err error) {
 	for _, p := range c.procs {
 		_ = p.Stop(syscall.SIGINT, 5*time.Second)
 	}
-	var all []Packet
 	for i, f := range c.files {
 		pk, err := Decode(f, i)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		all = append(all, pk...)
+		for _, p := range pk {
+			if p.Src.Addr() == VIP {
+				out = append(out, p)
+			} else {
+				in = append(in, p)
+			}
+		}
 	}
-	return all, nil
+	return in, out, nil
 }
 
 // tsharkFields are the fields Decode asks tshark for, in ParseLine's order.

@@ -17,11 +17,13 @@ import (
 // and every agent's configuration.
 const Key = "5a17b1d0c0ffee00112233445566778899aabbccddeeff00"
 
-// Management timing of the lab: heartbeat period d, misses n, load period t.
+// Management timing of the lab: heartbeat period d, misses n, load period
+// t, and the control loop's interval (how often a new selection is published).
 const (
 	HeartbeatPeriod = 100 * time.Millisecond
 	Misses          = 3
 	LoadPeriod      = 500 * time.Millisecond
+	ControlInterval = 500 * time.Millisecond
 )
 
 // dispatcherYAML is `sara run`'s configuration: one net_af_packet port on
@@ -47,6 +49,8 @@ mgmt:
   load_period: %v
   damping: 3
   failover: rebalance
+control:
+  interval: %v
 gateway:
   interface: rs
   announce: %s:%d
@@ -71,7 +75,7 @@ func (l *Lab) WriteConfig(name string) (string, error) {
 	}
 	cfg := filepath.Join(l.Dir, name+".yaml")
 	body := fmt.Sprintf(dispatcherYAML, VIP, strings.TrimRight(srv.String(), "\n"), l.Prefix+"-"+name,
-		MgmtIP, MgmtPort, Key, HeartbeatPeriod, Misses, LoadPeriod,
+		MgmtIP, MgmtPort, Key, HeartbeatPeriod, Misses, LoadPeriod, ControlInterval,
 		MgmtIP, AnnouncePort, MgmtIP, AnnouncePort, GatewayHostID, Key)
 	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
 		return "", fmt.Errorf("%w: %w", ErrSetup, err)

@@ -8,11 +8,13 @@ import (
 )
 
 // Detection bound of the lab: a server is out of selection at most this
-// long after its drain or failure (n·d of silence or one flag-3 heartbeat,
-// plus two load periods for the control loop to publish, plus slack).
-const Detection = Misses*HeartbeatPeriod + 2*LoadPeriod + 500*time.Millisecond
+// long after its drain or failure (n·d of silence, or one flag-3 heartbeat,
+// plus two control intervals for the loop to publish, plus 500 ms of
+// scheduling slack on a loaded machine).
+const Detection = Misses*HeartbeatPeriod + 2*ControlInterval + 500*time.Millisecond
 
-// Maint is a maintenance scenario's timing and target.
+// maint is a maintenance scenario: its target server, the event that takes
+// it out, and whether its established calls must survive.
 type maint struct {
 	name   string
 	server int
@@ -60,7 +62,11 @@ func (l *Lab) maintenance(n int, m maint) (*Result, error) {
 	excused := func(c *Session) bool { return !m.keeps && c.Sig.Packets[m.server] > 0 && c.Sig.First < cut }
 	sessions := sipChecks(res, r, n, excused)
 	before, after, lateOnIt := 0, 0, 0
+	lastOnIt := -1.0 // seconds after the event of the last new call that reached the target
 	for _, c := range sessions {
+		if c.Sig.Packets[m.server] > 0 && c.Sig.First >= ev && c.Sig.First-ev > lastOnIt {
+			lastOnIt = c.Sig.First - ev
+		}
 		switch {
 		case c.Sig.First < ev && c.Sig.Packets[m.server] > 0:
 			before++
@@ -76,6 +82,7 @@ func (l *Lab) maintenance(n int, m maint) (*Result, error) {
 	res.Expect("no_new_calls_after_detection", after > 0 && lateOnIt == 0,
 		"%d of the %d calls that started ≥ %v after the %s reached %s", lateOnIt, after, Detection, m.name, target)
 	res.Extra["event_at_s"] = r.EventTime.Sub(r.Start).Seconds()
+	res.Extra["last_new_call_on_target_after_event_s"] = lastOnIt // -1: none after the event
 	return finish(res, r, sessions), nil
 }
 

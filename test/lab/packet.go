@@ -86,9 +86,13 @@ func addrPort(a, port string) (netip.AddrPort, error) {
 
 // ClientPorts returns the client_port pair of an RTSP Transport header
 // ("RTP/AVP/UDP;unicast;client_port=5000-5001"), or nil.
-func ClientPorts(transport string) []int {
+func ClientPorts(transport string) []int { return PortsOf(transport, "client_port=") }
+
+// PortsOf returns the port or port pair of parameter key ("client_port=",
+// "server_port=") in an RTSP Transport header, or nil.
+func PortsOf(transport, key string) []int {
 	for _, part := range strings.Split(transport, ";") {
-		v, ok := strings.CutPrefix(strings.TrimSpace(part), "client_port=")
+		v, ok := strings.CutPrefix(strings.TrimSpace(part), key)
 		if !ok {
 			continue
 		}

@@ -31,7 +31,8 @@ type Traffic struct {
 // Run is what a scenario observed, for its checks.
 type Run struct {
 	Start, EventTime time.Time
-	Packets          []Packet
+	Packets          []Packet           // what the servers received from the dispatcher
+	Announced        map[uint16]float64 // VIP media port → when a server's reply announced it
 	UAC              SIPStats
 	UACErr           error
 	UAS              []SIPStats // per server
@@ -135,9 +136,11 @@ func (l *Lab) run(name string, tr Traffic) (*Run, error) {
 		r.UAS = append(r.UAS, st) // a killed UAS reports what it last wrote
 	}
 	time.Sleep(200 * time.Millisecond) // the last frames reach the captures
-	if r.Packets, err = caps.Stop(); err != nil {
+	var out []Packet
+	if r.Packets, out, err = caps.Stop(); err != nil {
 		return nil, err
 	}
+	r.Announced = Announcements(out)
 	if r.Counters, err = d.Finish(); err != nil {
 		return nil, err
 	}
