@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -14,11 +15,13 @@ BenchmarkInspect200OK-2    	  300000	      2000 ns/op	       0 B/op	       0 all
 BenchmarkInspectACK        	  300000	      3000 ns/op	      16 B/op	       1 allocs/op
 pkg: github.com/sara-lb/sara/engine/sigpath
 BenchmarkAnnounceToInstall-2	 1000	 5000 ns/op	 42.5 p99-ns	 3 allocs/op
+BenchmarkAnnounceToInstall/udp-2	 1000	 9000 ns/op	 12.5 p99-µs	 8 allocs/op
+BenchmarkAnnounceToInstallNot-2	 1000	 9000 ns/op	 99 p99-µs	 8 allocs/op
 PASS
 `)
 	rs := parseGoBench(out)
-	if len(rs) != 4 {
-		t.Fatalf("%d results, want 4: %+v", len(rs), rs)
+	if len(rs) != 6 {
+		t.Fatalf("%d results, want 6: %+v", len(rs), rs)
 	}
 	if rs[2].name != "sip.InspectACK" || rs[2].metrics["allocs/op"] != 1 || rs[0].metrics["MB/s"] != 500 {
 		t.Errorf("results: %+v", rs)
@@ -34,6 +37,11 @@ PASS
 	}
 	if _, ok := p99us(rs[0].metrics); ok {
 		t.Error("p99 found in a benchmark without one")
+	}
+	res := map[string]any{}
+	announce(rs, res)
+	if res["announce_p99_us"] != 12.5 || res["announce_p99_us_udp"] != 12.5 || len(res) != 3 {
+		t.Errorf("announce figures: %v", res)
 	}
 	if got := sipRate(rs[:2]); got != nil {
 		t.Errorf("sipRate without the ACK = %v, want nil", got)
@@ -67,5 +75,24 @@ func TestParseStatsAndSlope(t *testing.T) {
 	flat := []stats{{ts: time.Unix(0, 0), flows: 5}, {ts: time.Unix(1, 0), flows: 5}}
 	if _, err := slope(flat); !errors.Is(err, errRamp) {
 		t.Errorf("no growth: %v, want errRamp", err)
+	}
+}
+
+func TestBenchPackages(t *testing.T) {
+	pkgs, err := benchPackages([]string{"../../engine", "../../no-such-dir"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, p := range pkgs {
+		if strings.HasSuffix(p, "engine/inspect/sip") {
+			found = true
+		}
+		if strings.HasSuffix(p, "engine/cluster") {
+			t.Errorf("%s has no benchmark", p)
+		}
+	}
+	if !found {
+		t.Errorf("engine/inspect/sip not found among %v", pkgs)
 	}
 }
