@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"os/signal"
 	"syscall"
 	"time"
@@ -19,7 +20,7 @@ func init() {
 	var duration, stats time.Duration
 	cmd := &cobra.Command{
 		Use:   "run -c FILE",
-		Short: "Run the dispatcher until SIGINT/SIGTERM",
+		Short: "Run the dispatcher until SIGINT/SIGTERM (SIGHUP reloads the config)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := loadConfig(cfgPath)
@@ -38,11 +39,21 @@ func init() {
 				ctx, cancel = context.WithTimeout(ctx, duration)
 				defer cancel()
 			}
-			d, err := dispatcher.New(cfg, log)
+			d, err := dispatcher.New(cfg, log, dispatcher.Options{ConfigPath: cfgPath})
 			if err != nil {
 				return err
 			}
 			defer d.Close()
+			hup := make(chan os.Signal, 1)
+			signal.Notify(hup, syscall.SIGHUP)
+			defer signal.Stop(hup)
+			go func() {
+				for range hup {
+					if err := d.Reload(); err != nil {
+						log.Error("reload refused", zap.Error(err))
+					}
+				}
+			}()
 			c, err := d.Run(ctx, stats)
 			if err != nil {
 				return err

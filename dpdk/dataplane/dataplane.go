@@ -306,3 +306,6 @@ func (d *Dataplane) waitSeen(v uint64) error {
 	}
 	return nil
 }
+
+// Lcores returns the worker lcores, worker i on Lcores()[i].
+func (d *Dataplane) Lcores() []uint { return append([]uint(nil), d.lcores...) }

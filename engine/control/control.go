@@ -76,6 +76,14 @@ type Loop struct {
 	prev  dataplane.Counters
 	mu    sync.Mutex
 	last  State
+	over  map[cluster.ServerID]override // operator drains and removed servers
+}
+
+// override is an operator's word on a server: Draining from At on, or
+// Failed (removed from the configuration by a reload).
+type override struct {
+	state cluster.State
+	at    time.Time
 }
 
 // New builds a loop; sink may be nil.
@@ -97,12 +105,66 @@ func New(cfg Config, views Views, dp Dataplane, sink PolicySink, log *zap.Logger
 		log = zap.NewNop()
 	}
 	return &Loop{cfg: cfg, views: views, dp: dp, sink: sink, log: log.Named("control"), sh: sh, adm: adm,
-		seq: make([]cluster.ServerID, 0, cfg.Slots), sess: map[cluster.ServerID]int{}}, nil
+		seq: make([]cluster.ServerID, 0, cfg.Slots), sess: map[cluster.ServerID]int{},
+		over: map[cluster.ServerID]override{}}, nil
+}
+
+// Drain makes server id Draining from at on (planned maintenance by the
+// operator): no new sessions, established ones stay. It takes effect at
+// the next interval.
+func (l *Loop) Drain(id cluster.ServerID, at time.Time) {
+	l.mu.Lock()
+	l.over[id] = override{state: cluster.Draining, at: at}
+	l.mu.Unlock()
+}
+
+// Remove marks server id failed for good (a reload removed it): its flows
+// follow the failover policy.
+func (l *Loop) Remove(id cluster.ServerID) {
+	l.mu.Lock()
+	l.over[id] = override{state: cluster.Failed}
+	l.mu.Unlock()
+}
+
+// Undrain cancels an operator's drain of id.
+func (l *Loop) Undrain(id cluster.ServerID) {
+	l.mu.Lock()
+	if o, ok := l.over[id]; ok && o.state == cluster.Draining {
+		delete(l.over, id)
+	}
+	l.mu.Unlock()
+}
+
+// Override returns the operator's override of id, if any: Draining from
+// at, or Failed (removed).
+func (l *Loop) Override(id cluster.ServerID) (state cluster.State, at time.Time, ok bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	o, ok := l.over[id]
+	return o.state, o.at, ok
+}
+
+// applyOverrides sets operator states on views: a removed server is
+// Failed; a drained one Draining from its time on (unless worse).
+func (l *Loop) applyOverrides(views []cluster.ServerView, now time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for i := range views {
+		o, ok := l.over[views[i].ID]
+		switch {
+		case !ok:
+		case o.state == cluster.Failed:
+			views[i].State = cluster.Failed
+		case !now.Before(o.at) && views[i].State != cluster.Failed:
+			views[i].State = cluster.Draining
+		}
+	}
 }
 
 // Step runs one interval: read, decide, publish.
 func (l *Loop) Step(now time.Time) error {
 	views := l.views.Snapshot()
+	l.applyOverrides(views, now)
 	tot := l.dp.Totals()
 	lh := 0.0
 	if dc := tot.CyclesTotal - l.prev.CyclesTotal; dc > 0 {

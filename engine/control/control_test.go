@@ -84,3 +84,26 @@ func TestLoopAdmissionUnderOverloadAndNoServer(t *testing.T) {
 		t.Fatalf("no active server but a sequence of %d", len(p.Sequence))
 	}
 }
+
+func TestLoopOperatorDrainAndRemove(t *testing.T) {
+	v := &fakeViews{v: []cluster.ServerView{view(0, cluster.Active, 0.2), view(1, cluster.Active, 0.2),
+		view(2, cluster.Active, 0.2)}}
+	dp := &fakeDP{}
+	l := newLoop(t, v, dp, &fakeSink{})
+	l.Drain(1, time.Unix(5, 0)) // scheduled
+	l.Remove(2)
+	_ = l.Step(time.Unix(1, 0))
+	p := dp.pols[len(dp.pols)-1]
+	if sh := l.Last().Shares; sh[1] == 0 || sh[2] != 0 || len(p.Down) != 1 || p.Down[0] != 2 {
+		t.Fatalf("before the drain time: shares %v, down %v", sh, p.Down)
+	}
+	_ = l.Step(time.Unix(6, 0))
+	if sh := l.Last().Shares; sh[1] != 0 || sh[0] != 64 {
+		t.Fatalf("after the drain time: shares %v", sh)
+	}
+	l.Undrain(1)
+	_ = l.Step(time.Unix(7, 0))
+	if sh := l.Last().Shares; sh[1] == 0 {
+		t.Fatalf("undrained server has no share: %v", sh)
+	}
+}

@@ -3,6 +3,7 @@ package dispatcher
 import (
 	"context"
 	"fmt"
+	"net"
 	"sync"
 	"time"
 
@@ -16,6 +17,8 @@ import (
 	"github.com/sara-lb/sara/engine/control"
 	"github.com/sara-lb/sara/engine/sigpath"
 	"github.com/sara-lb/sara/mgmt"
+	"github.com/sara-lb/sara/mgmt/api/dpview"
+	"github.com/sara-lb/sara/mgmt/api/serve"
 )
 
 // Dispatcher is the running appliance: the data plane, the signalling path
@@ -29,11 +32,23 @@ type Dispatcher struct {
 	loop  *control.Loop
 	recv  *announce.Receiver
 	log   *zap.Logger
+
+	cfgPath string     // file Reload re-reads ("" built-in default)
+	cfgMu   sync.Mutex // cfg, against Reload
+	op      operator   // drains without a control loop
+	backend *dpview.Backend
+	apiLn   net.Listener // bound by New, served by Run
+}
+
+// Options are optional parts of New.
+type Options struct {
+	// ConfigPath is the file Reload re-reads ("": reload refused).
+	ConfigPath string
 }
 
 // New initialises the EAL (once per process) and builds every part; on
 // error what was built is released.
-func New(c *config.Config, log *zap.Logger) (d *Dispatcher, err error) {
+func New(c *config.Config, log *zap.Logger, opts ...Options) (d *Dispatcher, err error) {
 	args, err := EALArgs(c)
 	if err != nil {
 		return nil, err
@@ -48,7 +63,11 @@ func New(c *config.Config, log *zap.Logger) (d *Dispatcher, err error) {
 	if err != nil {
 		return nil, err
 	}
-	built := &Dispatcher{cfg: c, dp: dp, log: log}
+	built := &Dispatcher{cfg: c, dp: dp, log: log,
+		op: operator{drained: map[cluster.ServerID]time.Time{}, removed: map[cluster.ServerID]bool{}}}
+	for _, o := range opts {
+		built.cfgPath = o.ConfigPath
+	}
 	defer func() {
 		if err != nil {
 			built.Close()
@@ -81,8 +100,27 @@ func New(c *config.Config, log *zap.Logger) (d *Dispatcher, err error) {
 			return nil, err
 		}
 	}
+	if c.API.Listen != "" {
+		if built.backend, err = built.newBackend(); err != nil {
+			return nil, err
+		}
+		if built.apiLn, err = net.Listen("tcp", c.API.Listen); err != nil {
+			return nil, fmt.Errorf("dispatcher: api.listen: %w", err)
+		}
+	}
 	return built, nil
 }
+
+// APIAddr is the operations API's bound address (nil without api.listen).
+func (d *Dispatcher) APIAddr() net.Addr {
+	if d.apiLn == nil {
+		return nil
+	}
+	return d.apiLn.Addr()
+}
+
+// Backend returns the operations API's backend (nil without api.listen).
+func (d *Dispatcher) Backend() *dpview.Backend { return d.backend }
 
 // Dataplane returns the data plane.
 func (d *Dispatcher) Dataplane() *dataplane.Dataplane { return d.dp }
@@ -98,14 +136,9 @@ func (d *Dispatcher) Announcements() *announce.Receiver { return d.recv }
 func (d *Dispatcher) Management() *mgmt.Plane { return d.plane }
 
 // PublishRoundRobin publishes the static selection policy used without a
-// management plane: every configured server, in turn.
-func (d *Dispatcher) PublishRoundRobin() error {
-	seq := dataplane.RoundRobin(ServerIDs(d.cfg), int(d.cfg.Dataplane.SelectionSlots))
-	if d.path != nil {
-		d.path.SetSequence(seq)
-	}
-	return d.dp.Publish(dataplane.Policy{Sequence: seq})
-}
+// management plane: every configured server not drained nor removed by the
+// operator, in turn.
+func (d *Dispatcher) PublishRoundRobin() error { return d.publishStatic(time.Now(), true) }
 
 // ServerIDs returns the ids of every configured server.
 func ServerIDs(c *config.Config) []cluster.ServerID {
@@ -135,6 +168,37 @@ func (d *Dispatcher) Run(ctx context.Context, statsEvery time.Duration) (datapla
 	if d.recv != nil {
 		wg.Add(1)
 		go func() { defer wg.Done(); _ = d.recv.Run(bg) }()
+	}
+	if d.backend != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			srv, err := serve.New(d.cfg.API, d.backend, d.log.Named("api"))
+			if err == nil {
+				err = srv.Serve(bg, d.apiLn)
+			}
+			if err != nil {
+				d.log.Error("api", zap.Error(err))
+			}
+		}()
+	}
+	if d.loop == nil { // static selection: apply scheduled drains when due
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t := time.NewTicker(100 * time.Millisecond)
+			defer t.Stop()
+			for {
+				select {
+				case <-bg.Done():
+					return
+				case now := <-t.C:
+					if err := d.publishStatic(now, false); err != nil {
+						d.log.Warn("publish", zap.Error(err))
+					}
+				}
+			}
+		}()
 	}
 	if d.plane != nil {
 		wg.Add(2)
@@ -200,6 +264,9 @@ func (d *Dispatcher) AnnounceCounters() sigpath.AnnounceCounters {
 func (d *Dispatcher) Close() error {
 	if d.recv != nil {
 		_ = d.recv.Close()
+	}
+	if d.apiLn != nil {
+		_ = d.apiLn.Close()
 	}
 	if d.plane != nil && d.plane.Listener != nil {
 		_ = d.plane.Listener.Close()

@@ -40,6 +40,7 @@ dataplane:
   flow_table_size: 4096
   mempool_mbufs: 4095
   mempool_cache: 32
+api: {listen: ""}
 `))
 	if err != nil {
 		t.Fatal(err)

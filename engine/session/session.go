@@ -155,3 +155,25 @@ func (t *Tracker) purgeSession(s *sessEntry, now time.Time) {
 		delete(t.pending, s.conn)
 	}
 }
+
+// EachSession calls fn with every session in the table (ended ones still
+// lingering included), its flows and its pending expectations, until fn
+// returns false. Order is unspecified. Owner's goroutine only.
+func (t *Tracker) EachSession(fn func(s Session, flows []Flow, exps []Expectation) bool) {
+	var flows []Flow
+	var exps []Expectation
+	for _, s := range t.sessions {
+		flows, exps = flows[:0], exps[:0]
+		for _, f := range s.flows {
+			flows = append(flows, f.Flow)
+		}
+		for _, e := range s.exps {
+			if !e.gone {
+				exps = append(exps, e.Expectation)
+			}
+		}
+		if !fn(s.Session, flows, exps) {
+			return
+		}
+	}
+}

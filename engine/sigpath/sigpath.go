@@ -66,6 +66,7 @@ type Path struct {
 	seed     maphash.Seed
 	mirror   *mirror
 	ann      *annQueue // gateway announcements waiting for this goroutine
+	reqs     chan func() // Do: work to run on the Path's goroutine
 	sigs     [dataplane.SigBatch]dataplane.Signal
 	decision [dataplane.SigBatch]uint16
 	ctr      Counters
@@ -85,7 +86,8 @@ func New(dp *dataplane.Dataplane, vips []netip.Addr, cfg Config) (*Path, error) 
 	}
 	p := &Path{dp: dp, tr: tr, sip: sip.New(), rtsp: rtsp.New(), cfg: cfg,
 		streams: map[dirKey]*inspect.Stream{}, seed: maphash.MakeSeed(), mirror: m,
-		rnd: rand.New(rand.NewPCG(1, 2)), ann: newAnnQueue(AnnounceQueueLen)}
+		rnd: rand.New(rand.NewPCG(1, 2)), ann: newAnnQueue(AnnounceQueueLen),
+		reqs: make(chan func(), 1)}
 	p.pol.Store(&Policy{})
 	m.ctr = &p.ctr
 	return p, nil
@@ -118,6 +120,11 @@ func (p *Path) Tracker() *session.Tracker { return p.tr }
 
 // Poll handles one burst: it returns the number of frames handled.
 func (p *Path) Poll(now time.Time) int {
+	select {
+	case fn := <-p.reqs:
+		fn()
+	default:
+	}
 	applied := p.drainAnnouncements(now) // the gateway's view, before this burst's frames
 	n := p.dp.SigDequeue(p.sigs[:])
 	for i := 0; i < n; i++ {
@@ -129,6 +136,30 @@ func (p *Path) Poll(now time.Time) int {
 	p.tr.Expire(now, 64)
 	p.dp.ExpectReclaim()
 	return n + applied
+}
+
+// ErrNotRunning is returned by Do when the Path's goroutine did not take
+// the work in time (it is not running).
+var ErrNotRunning = errors.New("sigpath: not running")
+
+// Do runs fn on the Path's goroutine (between two bursts) and waits for it,
+// so fn may read the tracker; it gives up after timeout.
+func (p *Path) Do(fn func(tr *session.Tracker), timeout time.Duration) error {
+	done := make(chan struct{})
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	select {
+	case p.reqs <- func() { fn(p.tr); close(done) }:
+	case <-t.C:
+		return ErrNotRunning
+	}
+	select {
+	case <-done:
+		return nil
+	case <-t.C:
+		<-done // taken: it runs to the end
+		return nil
+	}
 }
 
 // Run polls until stop is closed, sleeping briefly when idle.

@@ -14,7 +14,7 @@ const MinTokenLen = 16
 
 // Config is the `api:` section of the configuration file.
 type Config struct {
-	// Listen is the TCP address of the API, metrics and dashboard.
+	// Listen is the TCP address of the API, metrics and dashboard ("": none).
 	Listen string `mapstructure:"listen"`
 	// Token authorises mutations (drain, undrain, reload) and every read.
 	// Empty: mutations are refused (403).
@@ -44,7 +44,7 @@ func Defaults() Config {
 // Token values never appear in messages.
 func (c *Config) Validate() error {
 	var errs []error
-	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil && c.Listen != "" { // "": no API
 		errs = append(errs, fmt.Errorf("listen: %q is not host:port", c.Listen))
 	}
 	if c.Token != "" && len(c.Token) < MinTokenLen {
