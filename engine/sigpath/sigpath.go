@@ -65,7 +65,7 @@ type Path struct {
 	cursor   int
 	seed     maphash.Seed
 	mirror   *mirror
-	ann      *annQueue // gateway announcements waiting for this goroutine
+	ann      *annQueue   // gateway announcements waiting for this goroutine
 	reqs     chan func() // Do: work to run on the Path's goroutine
 	sigs     [dataplane.SigBatch]dataplane.Signal
 	decision [dataplane.SigBatch]uint16
