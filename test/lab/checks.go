@@ -107,13 +107,20 @@ func rtspChecks(res *Result, r *Run, tr Traffic) []*Session {
 // spreadCheck asserts that at least want servers received sessions.
 func spreadCheck(res *Result, sessions []*Session, want int) {
 	per, _ := Spread(sessions)
-	used := 0
+	used, most, total := 0, 0, 0
 	for _, n := range per {
 		if n > 0 {
 			used++
 		}
+		most, total = max(most, n), total+n
 	}
-	res.Expect("spread_over_servers", used >= want, "sessions per server %v (want ≥ %d servers used)", per, want)
+	share := 0.0
+	if total > 0 {
+		share = float64(most) / float64(total)
+	}
+	res.Extra["max_server_share"] = share
+	res.Expect("spread_over_servers", used >= want, "sessions per server %v (want ≥ %d servers used; busiest has %.0f%%)",
+		per, want, 100*share)
 }
 
 // finish fills the common result fields.

@@ -50,8 +50,10 @@ func (l *Lab) maintenance(n int, m maint) (*Result, error) {
 		return res, nil
 	}
 	calls := &Calls{N: n, Rate: 8, Hold: 2 * time.Second, RecvLimit: 3 * time.Second}
-	r, err := l.run(m.name, Traffic{Calls: calls, EventAt: 2 * time.Second,
-		Event: m.event})
+	// The event comes once the target holds established calls (its UAS
+	// has taken at least two), 1.5 s into the run at the earliest.
+	ready := func(r *Run) bool { st, err := r.UASStats(m.server); return err == nil && st.Incoming >= 2 }
+	r, err := l.run(m.name, Traffic{Calls: calls, EventAt: 1500 * time.Millisecond, Ready: ready, Event: m.event})
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package lab
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -20,12 +21,15 @@ const (
 
 // Traffic is what one scenario sends through the dispatcher.
 type Traffic struct {
-	Calls    *Calls           // sipp UAC run, or nil
-	RTSPTCP  int              // RTSP sessions with RTP interleaved in the connection (started first)
-	RTSPUDP  int              // RTSP sessions with RTP over UDP (the servers' RTSP services run for the whole lab)
-	EventAt  time.Duration    // when Event runs, after the clients start
-	Event    func(*Run) error // e.g. drain or kill a server; nil for none
-	Deadline time.Duration    // bound of the whole run (default 60s)
+	Calls   *Calls           // sipp UAC run, or nil
+	RTSPTCP int              // RTSP sessions with RTP interleaved in the connection (started first)
+	RTSPUDP int              // RTSP sessions with RTP over UDP (the servers' RTSP services run for the whole lab)
+	EventAt time.Duration    // when Event runs, after the clients start
+	Event   func(*Run) error // e.g. drain or kill a server; nil for none
+	// Ready, if set, holds Event back (polled every 100 ms, at most 4 s
+	// after EventAt) until it returns true.
+	Ready    func(*Run) bool
+	Deadline time.Duration // bound of the whole run (default 60s)
 }
 
 // Run is what a scenario observed, for its checks.
@@ -40,6 +44,14 @@ type Run struct {
 	Counters         Counters
 
 	uas []*Proc // the servers' running UAS, for Event
+}
+
+// UASStats reads server i's UAS statistics as sipp last wrote them (every second).
+func (r *Run) UASStats(i int) (SIPStats, error) {
+	if i >= len(r.uas) {
+		return SIPStats{}, fmt.Errorf("%w: no UAS on server %d", ErrStats, i)
+	}
+	return ReadSIPStats(strings.TrimSuffix(r.uas[i].Log, ".log") + ".csv")
 }
 
 // RTSPClient is one ffmpeg run's outcome.
@@ -108,6 +120,9 @@ func (l *Lab) run(name string, tr Traffic) (*Run, error) {
 	}
 	if tr.Event != nil {
 		time.Sleep(time.Until(r.Start.Add(tr.EventAt)))
+		for limit := time.Now().Add(4 * time.Second); tr.Ready != nil && !tr.Ready(r) && time.Now().Before(limit); {
+			time.Sleep(100 * time.Millisecond)
+		}
 		r.EventTime = time.Now()
 		if err := tr.Event(r); err != nil {
 			return nil, err
@@ -117,7 +132,7 @@ func (l *Lab) run(name string, tr Traffic) (*Run, error) {
 	if uac != nil {
 		r.UACErr = uac.Wait(time.Until(deadline))
 		_ = uac.Stop(syscall.SIGUSR1, 5*time.Second)
-		if r.UAC, err = ReadSIPStats(uac.Log[:len(uac.Log)-4] + ".csv"); err != nil {
+		if r.UAC, err = ReadSIPStats(strings.TrimSuffix(uac.Log, ".log") + ".csv"); err != nil {
 			return nil, err
 		}
 	}
