@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -161,6 +162,8 @@ api: {listen: "127.0.0.1:0", token: "` + apiToken + `"}
 	if err != nil || len(ss) != 4 {
 		t.Fatalf("servers after reload: %d, %v", len(ss), err)
 	}
+	liveDashboardAndCtl(t, addr)
+
 	// An invalid file is refused and the running configuration stays.
 	if err := os.WriteFile(cfgPath, []byte("vips: []\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -170,5 +173,66 @@ api: {listen: "127.0.0.1:0", token: "` + apiToken + `"}
 	}
 	if ss, _ = cl.Servers(bg); len(ss) != 4 {
 		t.Fatalf("servers after a refused reload: %d", len(ss))
+	}
+}
+
+// liveDashboardAndCtl loads the dashboard of the running dispatcher in
+// headless Chromium (servers shown, s2 draining; a screenshot is kept in
+// test/out) and runs the real `sara ctl` binary against its API.
+func liveDashboardAndCtl(t *testing.T, addr string) {
+	t.Helper()
+	bin, err := exec.LookPath("chromium")
+	if err != nil {
+		if os.Geteuid() != 0 {
+			t.Log("chromium not installed and not root: dashboard check skipped (bash test/deps.sh installs it)")
+		} else {
+			t.Error("chromium not installed: run bash test/deps.sh")
+		}
+	} else {
+		url := "http://" + addr + "/#token=" + apiToken
+		run := func(extra ...string) string {
+			args := append([]string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+				"--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+				"--user-data-dir=" + t.TempDir(), "--virtual-time-budget=5000", "--window-size=1400,1500"}, extra...)
+			ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+			defer cancel()
+			out, err := exec.CommandContext(ctx, bin, append(args, url)...).Output()
+			if err != nil {
+				t.Fatalf("chromium: %v", err)
+			}
+			return string(out)
+		}
+		dom := run("--dump-dom")
+		for _, name := range []string{"s1", "s2", "s3", "s4"} {
+			if !strings.Contains(dom, `data-server="`+name+`"`) {
+				t.Errorf("dashboard of the running dispatcher does not show %s", name)
+			}
+		}
+		if !strings.Contains(dom, `<td>s2</td><td class="state st-draining">draining<`) {
+			t.Error("dashboard does not show s2 draining")
+		}
+		out, _ := filepath.Abs("../../test/out")
+		if err := os.MkdirAll(out, 0o755); err == nil {
+			shot := filepath.Join(out, "dashboard-live.png")
+			run("--screenshot="+shot, "--hide-scrollbars")
+			t.Logf("screenshot of the live dashboard: %s", shot)
+		}
+	}
+
+	sara := filepath.Join(t.TempDir(), "sara")
+	if out, err := exec.Command("go", "build", "-o", sara, "../../cmd/sara").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	out, err := exec.Command(sara, "ctl", "--addr", addr, "--token", apiToken, "servers").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "s4") || !strings.Contains(string(out), "draining") {
+		t.Errorf("sara ctl servers: %v\n%s", err, out)
+	}
+	out, err = exec.Command(sara, "ctl", "--addr", addr, "--token", apiToken, "undrain", "s2").CombinedOutput()
+	if err != nil {
+		t.Errorf("sara ctl undrain s2: %v\n%s", err, out)
+	}
+	out, err = exec.Command(sara, "ctl", "--addr", addr, "--json", "status").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "{") {
+		t.Errorf("sara ctl --json status: %v\n%s", err, out)
 	}
 }
