@@ -19,6 +19,7 @@ type Captures struct {
 }
 
 // StartCaptures starts one capture per server, named name-sN.pcap in Dir.
+// On error the returned Captures holds what started.
 func (l *Lab) StartCaptures(name string) (*Captures, error) {
 	c := &Captures{}
 	for i := range NumServers {
@@ -26,11 +27,11 @@ func (l *Lab) StartCaptures(name string) (*Captures, error) {
 		p, err := l.Start(fmt.Sprintf("%s-tcpdump-%s", name, ServerName(i)), l.ServerNS(i), "tcpdump", "-p", "-n",
 			"-i", "eth0", "-U", "-s", "0", "-w", f, fmt.Sprintf("(ether dst %s and dst host %s) or (ether src %s and src host %s)", ServerMAC(i), VIP, ServerMAC(i), VIP))
 		if err != nil {
-			return nil, err
+			return c, err
 		}
 		c.procs, c.files = append(c.procs, p), append(c.files, f)
 		if err := p.WaitOutput("listening on", 10*time.Second); err != nil {
-			return nil, err
+			return c, err
 		}
 	}
 	return c, nil

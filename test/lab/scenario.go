@@ -73,17 +73,27 @@ const StreamLength = 2 * time.Second
 
 // run drives one scenario: dispatcher, per-server captures, servers' peers,
 // clients, the optional event; then it stops everything in reverse order
-// and collects what each side counted.
-func (l *Lab) run(name string, tr Traffic) (*Run, error) {
+// and collects what each side counted. On an error every process it
+// started is stopped, so the next scenario finds the ports free.
+func (l *Lab) run(name string, tr Traffic) (_ *Run, err error) {
 	if tr.Deadline == 0 {
 		tr.Deadline = 60 * time.Second
 	}
+	var started []*Proc
+	defer func() {
+		if err != nil {
+			for _, p := range started {
+				_ = p.Stop(syscall.SIGKILL, time.Second)
+			}
+		}
+	}()
 	d, err := l.StartDispatcher(name+"-dispatcher", tr.Deadline+10*time.Second)
 	if err != nil {
 		return nil, err
 	}
-	defer d.Stop(syscall.SIGKILL, time.Second) //nolint:errcheck // no-op after Finish
+	started = append(started, d.Proc)
 	caps, err := l.StartCaptures(name)
+	started = append(started, caps.procs...)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +104,7 @@ func (l *Lab) run(name string, tr Traffic) (*Run, error) {
 			if err != nil {
 				return nil, err
 			}
-			uas = append(uas, p)
+			uas, started = append(uas, p), append(started, p)
 		}
 	}
 	r := &Run{Start: time.Now(), uas: uas}
@@ -103,6 +113,7 @@ func (l *Lab) run(name string, tr Traffic) (*Run, error) {
 		if uac, err = l.UAC(name+"-uac", *tr.Calls); err != nil {
 			return nil, err
 		}
+		started = append(started, uac)
 	}
 	var ff []*Proc
 	for k := range tr.RTSPTCP + tr.RTSPUDP {
@@ -114,7 +125,7 @@ func (l *Lab) run(name string, tr Traffic) (*Run, error) {
 		if err != nil {
 			return nil, err
 		}
-		ff = append(ff, p)
+		ff, started = append(ff, p), append(started, p)
 		r.RTSPClients = append(r.RTSPClients, RTSPClient{Transport: transport})
 		time.Sleep(150 * time.Millisecond) // one new connection at a time: a readable order in the captures
 	}
