@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -146,13 +145,6 @@ func (l *Lab) StartDispatcher(name string, limit time.Duration) (*Dispatcher, er
 
 // policyRe matches the control loop's log line of a non-empty selection sequence.
 var policyRe = regexp.MustCompile(`"msg":"policy","sequence":[1-9]`)
-
-// ListensMgmt reports whether something listens on the management UDP port
-// in the dispatcher namespace: whether `sara run` runs the management plane.
-func (l *Lab) ListensMgmt() bool {
-	out, err := exec.Command("ip", "netns", "exec", l.NS("dp"), "ss", "-Hluan").Output()
-	return err == nil && strings.Contains(string(out), fmt.Sprintf(":%d ", MgmtPort))
-}
 
 // Finish stops the dispatcher with SIGINT and returns its final counters.
 func (d *Dispatcher) Finish() (Counters, error) {

@@ -53,7 +53,7 @@ func New(opt Options) (*Lab, error) {
 	if os.Geteuid() != 0 {
 		return nil, fmt.Errorf("%w: needs root (network namespaces)", ErrSetup)
 	}
-	for _, t := range []string{"ip", "bridge", "ethtool", "tcpdump", "tshark", "sipp", "ffmpeg", "editcap", "ss"} {
+	for _, t := range []string{"ip", "bridge", "ethtool", "tcpdump", "tshark", "sipp", "ffmpeg", "editcap"} {
 		if _, err := exec.LookPath(t); err != nil {
 			return nil, fmt.Errorf("%w: missing %s (run test/deps.sh)", ErrSetup, t)
 		}

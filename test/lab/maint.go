@@ -7,11 +7,17 @@ import (
 	"time"
 )
 
-// Detection bound of the lab: a server is out of selection at most this
-// long after its drain or failure (n·d of silence, or one flag-3 heartbeat,
-// plus two control intervals for the loop to publish, plus 500 ms of
-// scheduling slack on a loaded machine).
-const Detection = Misses*HeartbeatPeriod + 2*ControlInterval + 500*time.Millisecond
+// Detection bounds of the lab, from the event to the dispatcher's state
+// change: a failure is noticed after n·d of silence (plus one period and
+// 500 ms of scheduling slack on a loaded machine), a drain with the next
+// heartbeat (flag 3). Publish is the time from the state change to the
+// first new session that may no longer reach the server: the control loop
+// publishes at its next step, plus 200 ms of slack.
+const (
+	FailureDetection = Misses*HeartbeatPeriod + HeartbeatPeriod + 500*time.Millisecond
+	DrainDetection   = 2*HeartbeatPeriod + 500*time.Millisecond
+	Publish          = ControlInterval + 200*time.Millisecond
+)
 
 // maint is a maintenance scenario: its target server, the event that takes
 // it out, and whether its established calls must survive.
@@ -19,14 +25,16 @@ type maint struct {
 	name   string
 	server int
 	event  func(r *Run) error
-	keeps  bool // the server keeps its established calls (drain) or loses them (failure)
+	keeps  bool          // the server keeps its established calls (drain) or loses them (failure)
+	state  string        // the state the dispatcher must give it: draining or failed
+	bound  time.Duration // detection bound
 }
 
 // DrainScenario drains server 2 (`sara agent drain --now`) while calls
 // arrive: after detection no new call goes to it; its established calls
 // complete; nothing else changes.
 func (l *Lab) DrainScenario(n int) (*Result, error) {
-	return l.maintenance(n, maint{name: "drain", server: 1, keeps: true,
+	return l.maintenance(n, maint{name: "drain", server: 1, keeps: true, state: "draining", bound: DrainDetection,
 		event: func(*Run) error { return l.Drain(1) }})
 }
 
@@ -34,7 +42,7 @@ func (l *Lab) DrainScenario(n int) (*Result, error) {
 // RTSP server) while calls arrive: after detection no new call goes to
 // it; calls on the other servers are untouched. Server 3 stays down.
 func (l *Lab) ServerFailureScenario(nodes []Node, n int) (*Result, error) {
-	return l.maintenance(n, maint{name: "server-failure", server: 2,
+	return l.maintenance(n, maint{name: "server-failure", server: 2, state: "failed", bound: FailureDetection,
 		event: func(r *Run) error {
 			nodes[2].Agent.Signal(syscall.SIGKILL)
 			nodes[2].RTSP.Signal(syscall.SIGKILL)
@@ -45,10 +53,6 @@ func (l *Lab) ServerFailureScenario(nodes []Node, n int) (*Result, error) {
 
 func (l *Lab) maintenance(n int, m maint) (*Result, error) {
 	res := newResult(m.name)
-	if !l.ListensMgmtNow() {
-		res.Wait(m.name, WaitMgmt, "scenario not run: the dispatcher cannot learn of the %s", m.name)
-		return res, nil
-	}
 	calls := &Calls{N: n, Rate: 8, Hold: 2 * time.Second, RecvLimit: 3 * time.Second}
 	// The event comes once the target holds established calls (its UAS
 	// has taken at least two), 1.5 s into the run at the earliest.
@@ -57,17 +61,29 @@ func (l *Lab) maintenance(n int, m maint) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	cut := float64(r.EventTime.Add(Detection).UnixNano()) / 1e9
+	target := ServerName(m.server)
+	if !r.Control {
+		res.Wait(m.name, WaitMgmt, "the dispatcher ran no control loop: it cannot learn of the %s", m.name)
+		return finish(res, r, nil), nil
+	}
+	det, found := Detected(StateChanges(r.DispatcherLog), target, m.state, r.EventTime.Add(-50*time.Millisecond))
+	latency := det.At.Sub(r.EventTime)
+	res.Expect("detected", found && latency <= m.bound, "%s %s %v after the %s (bound %v; reason %q)",
+		target, m.state, latency.Round(time.Millisecond), m.name, m.bound, det.Reason)
+	if !found {
+		det.At = r.EventTime.Add(m.bound)
+	}
+	cut := float64(det.At.Add(Publish).UnixNano()) / 1e9
 	ev := float64(r.EventTime.UnixNano()) / 1e9
 	// A call the server held when it failed, or that reached it before
-	// detection, may break (failure) — those are excused.
+	// the new selection was published, may break (failure): excused.
 	excused := func(c *Session) bool { return !m.keeps && c.Sig.Packets[m.server] > 0 && c.Sig.First < cut }
 	sessions := sipChecks(res, r, n, excused)
 	before, after, lateOnIt := 0, 0, 0
-	lastOnIt := -1.0 // seconds after the event of the last new call that reached the target
+	lastOnIt := -1.0 // seconds after the state change of the last new call that reached the target
 	for _, c := range sessions {
-		if c.Sig.Packets[m.server] > 0 && c.Sig.First >= ev && c.Sig.First-ev > lastOnIt {
-			lastOnIt = c.Sig.First - ev
+		if c.Sig.Packets[m.server] > 0 && c.Sig.First >= ev {
+			lastOnIt = max(lastOnIt, c.Sig.First-float64(det.At.UnixNano())/1e9)
 		}
 		switch {
 		case c.Sig.First < ev && c.Sig.Packets[m.server] > 0:
@@ -79,31 +95,13 @@ func (l *Lab) maintenance(n int, m maint) (*Result, error) {
 			}
 		}
 	}
-	target := ServerName(m.server)
 	res.Expect("calls_on_it_before", before > 0, "%d calls reached %s before the %s", before, target, m.name)
 	res.Expect("no_new_calls_after_detection", after > 0 && lateOnIt == 0,
-		"%d of the %d calls that started ≥ %v after the %s reached %s", lateOnIt, after, Detection, m.name, target)
+		"%d of the %d calls that started ≥ %v after the state change reached %s", lateOnIt, after, Publish, target)
 	res.Extra["event_at_s"] = r.EventTime.Sub(r.Start).Seconds()
-	res.Extra["last_new_call_on_target_after_event_s"] = lastOnIt // -1: none after the event
+	res.Extra["detection_s"] = latency.Seconds()
+	res.Extra["last_new_call_on_target_after_detection_s"] = lastOnIt // -1: none after the event
 	return finish(res, r, sessions), nil
-}
-
-// ListensMgmtNow reports whether a freshly started dispatcher listens on
-// the management port (starts one for a moment).
-func (l *Lab) ListensMgmtNow() bool {
-	d, err := l.StartDispatcher("mgmt-probe", 20*time.Second)
-	if err != nil {
-		return false
-	}
-	defer d.Stop(syscall.SIGINT, 5*time.Second) //nolint:errcheck // probe only
-	deadline := time.Now().Add(2 * time.Second)
-	for time.Now().Before(deadline) {
-		if l.ListensMgmt() {
-			return true
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	return false
 }
 
 // Undrain cancels server i's planned maintenance.

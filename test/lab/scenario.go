@@ -16,7 +16,7 @@ const (
 	WaitGateway = "the announcement receiver in `sara run` (gateway.announce_listen): with direct server return only " +
 		"`sara gateway` on the router sees the servers' SDP answers and SETUP replies; until its announcements reach the " +
 		"dispatcher, client→VIP media matches no expectation (expect_hit = 0) and is balanced on its own 5-tuple"
-	WaitMgmt = "management plane in `sara run` (nothing listens on the dispatcher's management port)"
+	WaitMgmt = "management plane and control loop in `sara run` (its forwarding log line says control: false)"
 )
 
 // Traffic is what one scenario sends through the dispatcher.
@@ -42,6 +42,8 @@ type Run struct {
 	UAS              []SIPStats // per server
 	RTSPClients      []RTSPClient
 	Counters         Counters
+	DispatcherLog    string // what `sara run` logged (JSON lines)
+	Control          bool   // the dispatcher ran its control loop (management plane)
 
 	uas []*Proc // the servers' running UAS, for Event
 }
@@ -170,6 +172,8 @@ func (l *Lab) run(name string, tr Traffic) (_ *Run, err error) {
 	if r.Counters, err = d.Finish(); err != nil {
 		return nil, err
 	}
+	r.DispatcherLog = d.Output()
+	r.Control = strings.Contains(r.DispatcherLog, `"control":true`)
 	return r, nil
 }
 
