@@ -17,6 +17,7 @@ import (
 	"github.com/sara-lb/sara/engine/announce"
 	"github.com/sara-lb/sara/engine/inspect"
 	"github.com/sara-lb/sara/mgmt/auth"
+	"github.com/sara-lb/sara/test/netnstest"
 )
 
 const (
@@ -67,15 +68,15 @@ func (s *seen) count() int { s.mu.Lock(); defer s.mu.Unlock(); return s.n }
 // with the server's host id (learnt from its MAC), and the gateway must
 // stop on SIGTERM.
 func TestGatewayInNetns(t *testing.T) {
-	need(t, "ip", "tcpreplay")
-	bin := buildSara(t)
-	sfx := suffix(t)
+	netnstest.Need(t, "ip", "tcpreplay")
+	bin := netnstest.BuildSara(t)
+	sfx := netnstest.Suffix(t)
 	nsS, nsG := "sgw"+sfx+"s", "sgw"+sfx+"g"
-	addNetns(t, nsS)
-	addNetns(t, nsG)
-	run(t, "ip", "link", "add", "s0", "netns", nsS, "type", "veth", "peer", "name", "g0", "netns", nsG)
-	run(t, "ip", "-n", nsS, "link", "set", "s0", "up")
-	run(t, "ip", "-n", nsG, "link", "set", "g0", "up")
+	netnstest.AddNetns(t, nsS)
+	netnstest.AddNetns(t, nsG)
+	netnstest.Run(t, "ip", "link", "add", "s0", "netns", nsS, "type", "veth", "peer", "name", "g0", "netns", nsG)
+	netnstest.Run(t, "ip", "-n", nsS, "link", "set", "s0", "up")
+	netnstest.Run(t, "ip", "-n", nsG, "link", "set", "g0", "up")
 
 	key, err := auth.ParseKey(1, keyHex)
 	if err != nil {
@@ -85,7 +86,7 @@ func TestGatewayInNetns(t *testing.T) {
 	_ = opener.AddHost(gatewayID, key)
 	got := &seen{answers: map[string][]uint16{}, ends: map[string]bool{}, hosts: map[uint32]int{}}
 	var rcv *announce.Receiver
-	if err := inNetns(nsG, func() (err error) {
+	if err := netnstest.InNetns(nsG, func() (err error) {
 		rcv, err = announce.Listen("127.0.0.1:0", opener, got.add, announce.ReceiverOptions{})
 		return err
 	}); err != nil {
@@ -130,7 +131,7 @@ gateway:
 	// The first hello is sent once the capture is active.
 	waitFor(t, 20*time.Second, "the gateway's first hello", func() bool { return rcv.Counters().Hellos > 0 }, logPath)
 
-	out := run(t, "ip", "netns", "exec", nsS, "tcpreplay", "-i", "s0", "--pps", "2000", filepath.Join(fixtures, "sip_calls.pcap"))
+	out := netnstest.Run(t, "ip", "netns", "exec", nsS, "tcpreplay", "-i", "s0", "--pps", "2000", filepath.Join(fixtures, "sip_calls.pcap"))
 	t.Logf("tcpreplay: %s", lastLine(out))
 	calls := callIDs(t)
 	waitFor(t, 10*time.Second, "an answer and an end per call", func() bool { return got.count() >= 2*len(calls) }, logPath)

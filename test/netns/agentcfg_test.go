@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/sara-lb/sara/engine/cluster"
+	"github.com/sara-lb/sara/test/netnstest"
 )
 
 // writeAgentConfig writes agent i's YAML (host_id i, dispatcher 10.77.i.1)
@@ -46,9 +47,9 @@ func checkDSR(t *testing.T, bin, ns, cfg string) {
 	if out, err := check(); err == nil || !strings.Contains(out, "fix: ip addr add 10.0.0.100/32 dev lo") {
 		t.Fatalf("check on a bare namespace: %v\n%s", err, out)
 	}
-	run(t, "ip", "-n", ns, "addr", "add", "10.0.0.100/32", "dev", "lo")
+	netnstest.Run(t, "ip", "-n", ns, "addr", "add", "10.0.0.100/32", "dev", "lo")
 	for _, s := range []string{"all.arp_ignore=1", "lo.arp_ignore=1", "all.arp_announce=2", "lo.arp_announce=2"} {
-		run(t, "ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv4.conf."+s)
+		netnstest.Run(t, "ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv4.conf."+s)
 	}
 	if out, err := check(); err != nil || !strings.HasPrefix(out, "ok:") {
 		t.Fatalf("check after the fixes: %v\n%s", err, out)

@@ -15,6 +15,7 @@ import (
 	"github.com/sara-lb/sara/mgmt"
 	"github.com/sara-lb/sara/mgmt/auth"
 	"github.com/sara-lb/sara/mgmt/health"
+	"github.com/sara-lb/sara/test/netnstest"
 )
 
 const (
@@ -36,17 +37,17 @@ func TestManagementPlaneInNamespaces(t *testing.T) {
 	if _, err := exec.LookPath("ip"); err != nil {
 		t.Skip("needs iproute2 (ip)")
 	}
-	bin := buildSara(t)
+	bin := netnstest.BuildSara(t)
 	tmp := t.TempDir()
-	sfx := suffix(t)
+	sfx := netnstest.Suffix(t)
 	dns := "sara-d-" + sfx
-	addNetns(t, dns)
+	netnstest.AddNetns(t, dns)
 	agentNS := make([]string, servers)
 	cfgs := make([]string, servers)
 	for i := range servers {
 		agentNS[i] = fmt.Sprintf("sara-a%d-%s", i+1, sfx)
-		addNetns(t, agentNS[i])
-		link(t, dns, fmt.Sprintf("vd%d-%s", i+1, sfx), fmt.Sprintf("10.77.%d.1/24", i+1),
+		netnstest.AddNetns(t, agentNS[i])
+		netnstest.Link(t, dns, fmt.Sprintf("vd%d-%s", i+1, sfx), fmt.Sprintf("10.77.%d.1/24", i+1),
 			agentNS[i], fmt.Sprintf("va%d-%s", i+1, sfx), fmt.Sprintf("10.77.%d.2/24", i+1))
 		tcpTarget(t, agentNS[i], "127.0.0.1:8080")
 		cfgs[i] = writeAgentConfig(t, tmp, i+1)
@@ -79,7 +80,7 @@ func TestManagementPlaneInNamespaces(t *testing.T) {
 		}
 	}
 	var plane *mgmt.Plane
-	if err := inNetns(dns, func() (err error) {
+	if err := netnstest.InNetns(dns, func() (err error) {
 		plane, err = mgmt.New(mc, srv, mgmt.Options{Tap: tap})
 		return
 	}); err != nil {
@@ -206,7 +207,7 @@ func TestManagementPlaneInNamespaces(t *testing.T) {
 	forger, _ := auth.NewSealer(3, forgeKey, nil)
 	forged := forger.Seal(nil, replay[:11])
 	var conn net.Conn
-	if err := inNetns(dns, func() (err error) { conn, err = net.Dial("udp", fmt.Sprintf("127.0.0.1:%d", port)); return }); err != nil {
+	if err := netnstest.InNetns(dns, func() (err error) { conn, err = net.Dial("udp", fmt.Sprintf("127.0.0.1:%d", port)); return }); err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()

@@ -1,4 +1,8 @@
-package gateway
+// Package netnstest holds the helpers the project's network-namespace
+// tests share: root check, unique namespaces torn down with the test, veth
+// links, running code inside a namespace, and building the sara binary.
+// Everything it creates is removed by t.Cleanup.
+package netnstest
 
 import (
 	"crypto/rand"
@@ -15,11 +19,11 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// need skips the test unless it runs as root with the given commands.
-func need(t *testing.T, cmds ...string) {
+// Need skips the test unless it runs as root with the given commands.
+func Need(t *testing.T, cmds ...string) {
 	t.Helper()
 	if os.Geteuid() != 0 {
-		t.Skip("needs root: creates network namespaces and captures on a veth")
+		t.Skip("needs root: creates network namespaces")
 	}
 	for _, c := range cmds {
 		if _, err := exec.LookPath(c); err != nil {
@@ -28,7 +32,9 @@ func need(t *testing.T, cmds ...string) {
 	}
 }
 
-func run(t *testing.T, args ...string) string {
+// Run runs a command, fails the test with its output on error, and
+// returns the output.
+func Run(t *testing.T, args ...string) string {
 	t.Helper()
 	out, err := exec.Command(args[0], args[1:]...).CombinedOutput()
 	if err != nil {
@@ -37,7 +43,8 @@ func run(t *testing.T, args ...string) string {
 	return string(out)
 }
 
-func suffix(t *testing.T) string {
+// Suffix returns 4 random hex characters for unique namespace names.
+func Suffix(t *testing.T) string {
 	var b [2]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		t.Fatal(err)
@@ -45,18 +52,30 @@ func suffix(t *testing.T) string {
 	return hex.EncodeToString(b[:])
 }
 
-// addNetns creates a namespace with lo up; Cleanup deletes it (and the
+// AddNetns creates a namespace with lo up; Cleanup deletes it (and the
 // veth ends inside it).
-func addNetns(t *testing.T, name string) {
+func AddNetns(t *testing.T, name string) {
 	t.Helper()
-	run(t, "ip", "netns", "add", name)
+	Run(t, "ip", "netns", "add", name)
 	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", name).Run() })
-	run(t, "ip", "-n", name, "link", "set", "lo", "up")
+	Run(t, "ip", "-n", name, "link", "set", "lo", "up")
 }
 
-// inNetns runs fn on an OS thread switched into namespace name, so the
-// sockets fn opens belong to it.
-func inNetns(name string, fn func() error) error {
+// Link joins namespaces a and b with a veth pair and addresses aAddr/bAddr
+// (CIDR).
+func Link(t *testing.T, a, aIf, aAddr, b, bIf, bAddr string) {
+	t.Helper()
+	Run(t, "ip", "link", "add", aIf, "netns", a, "type", "veth", "peer", "name", bIf, "netns", b)
+	Run(t, "ip", "-n", a, "addr", "add", aAddr, "dev", aIf)
+	Run(t, "ip", "-n", b, "addr", "add", bAddr, "dev", bIf)
+	Run(t, "ip", "-n", a, "link", "set", aIf, "up")
+	Run(t, "ip", "-n", b, "link", "set", bIf, "up")
+}
+
+// InNetns runs fn on an OS thread switched into namespace name, so sockets
+// fn creates belong to that namespace (they stay there afterwards). If the
+// thread cannot be switched back it stays locked and Go discards it.
+func InNetns(name string, fn func() error) error {
 	runtime.LockOSThread()
 	orig, err := os.Open("/proc/thread-self/ns/net")
 	if err != nil {
@@ -82,8 +101,8 @@ func inNetns(name string, fn func() error) error {
 	return ferr
 }
 
-// buildSara builds the sara binary into a temporary directory.
-func buildSara(t *testing.T) string {
+// BuildSara builds the sara binary into a temporary directory.
+func BuildSara(t *testing.T) string {
 	t.Helper()
 	gobin, err := exec.LookPath("go")
 	if err != nil {
