@@ -115,9 +115,12 @@ func (l *Lab) FFmpeg(name, transport string, d time.Duration) (*Proc, error) {
 
 // PlayedFor returns how much media an ffmpeg run decoded (its last
 // out_time_us progress value) and whether it reached progress=end.
-func PlayedFor(p *Proc) (time.Duration, bool) {
+func PlayedFor(p *Proc) (time.Duration, bool) { return ParseProgress(p.Output()) }
+
+// ParseProgress reads ffmpeg's -progress output: the last out_time_us and
+// whether progress=end was reached.
+func ParseProgress(out string) (time.Duration, bool) {
 	var us int64
-	out := p.Output()
 	for _, line := range strings.Split(out, "\n") {
 		if v, ok := strings.CutPrefix(line, "out_time_us="); ok {
 			if n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil {
