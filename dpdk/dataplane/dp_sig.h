@@ -16,7 +16,12 @@
  * before its next packet, so results do not depend on the machine's speed.
  *
  * The expectation table maps (dst IP, dst port, proto) to up to DP_XCANDS
- * candidates (client address known or not, server, session). Go is its only
+ * candidates (client address known or not, server, session), and — keys
+ * with by_src set — a client's own media endpoint (src IP, src port, proto)
+ * to its session's server: with symmetric RTP (RFC 4961) a client sends
+ * from where its SDP offer or RTSP SETUP said it receives, so its media is
+ * placed from the client's own signalling, before the server's answer (or
+ * the gateway's announcement of it) arrives. Go is its only
  * writer (rte_hash with lock-free readers; each entry under a seqlock);
  * workers read it on a flow-table miss and promote a match to an exact
  * secondary flow on the candidate's server.
@@ -45,10 +50,12 @@ struct dp_sigmeta {
 #define DP_XCANDS 4
 
 struct dp_xkey {
-	uint8_t dst[16]; /* IPv4 as ::ffff:a.b.c.d */
-	uint16_t dport;  /* network order */
+	uint8_t dst[16]; /* IPv4 as ::ffff:a.b.c.d; by_src: the client's address */
+	uint16_t dport;  /* network order; by_src: the client's port */
 	uint8_t proto;
-	uint8_t pad[13];
+	uint8_t by_src; /* 1: a flow FROM this endpoint (symmetric RTP: where the
+			   client said it receives is where it sends from) */
+	uint8_t pad[12];
 };
 static_assert(sizeof(struct dp_xkey) == 32, "dp_xkey layout");
 
@@ -97,8 +104,8 @@ struct dp_sigmsg {
 /* dp_xmatch looks a new flow up in the expectation table: 1 and *out on a
  * match, 0 when nothing is expected, -1 when several servers expect it and
  * the client address does not tell them apart. Lock-free read. */
-static inline int dp_xmatch(const struct dp_xtable *x, const uint8_t *src16, const uint8_t *dst16,
-			    uint16_t dport_be, uint8_t proto, struct dp_xcand *out)
+static inline int dp_xmatch(const struct dp_xtable *x, const uint8_t *src16, uint16_t sport_be,
+			    const uint8_t *dst16, uint16_t dport_be, uint8_t proto, struct dp_xcand *out)
 {
 	struct dp_xkey k;
 	memset(&k, 0, sizeof(k));
@@ -106,8 +113,13 @@ static inline int dp_xmatch(const struct dp_xtable *x, const uint8_t *src16, con
 	k.dport = dport_be;
 	k.proto = proto;
 	void *data;
-	if (rte_hash_lookup_data(x->h, &k, &data) < 0)
-		return 0;
+	if (rte_hash_lookup_data(x->h, &k, &data) < 0) {
+		memcpy(k.dst, src16, 16); /* the client's own endpoint */
+		k.dport = sport_be;
+		k.by_src = 1;
+		if (rte_hash_lookup_data(x->h, &k, &data) < 0)
+			return 0;
+	}
 	const struct dp_xentry *e = &x->e[(uintptr_t)data];
 	struct dp_xcand c[DP_XCANDS];
 	uint32_t n, s1;

@@ -153,18 +153,20 @@ static inline int dp_new_flow(struct dp_worker *w, struct dp_ftable *t, const vo
 	uint8_t ident = DP_F_ID_SIGNALLING, tclass = 0xff;
 	if (c->xt != NULL) {
 		uint8_t src16[16] = {[10] = 0xff, [11] = 0xff}, dst16[16] = {[10] = 0xff, [11] = 0xff};
-		uint16_t dport_be;
+		uint16_t dport_be, sport_be;
 		if (p->family == 4) {
 			memcpy(src16 + 12, &p->k4.src, 4);
 			memcpy(dst16 + 12, &p->k4.dst, 4);
 			dport_be = p->k4.dport;
+			sport_be = p->k4.sport;
 		} else {
 			memcpy(src16, p->k6.src, 16);
 			memcpy(dst16, p->k6.dst, 16);
 			dport_be = p->k6.dport;
+			sport_be = p->k6.sport;
 		}
 		struct dp_xcand xc;
-		int xr = dp_xmatch(c->xt, src16, dst16, dport_be, p->proto, &xc);
+		int xr = dp_xmatch(c->xt, src16, sport_be, dst16, dport_be, p->proto, &xc);
 		if (xr > 0 && xc.server < pol->nservers) {
 			s = xc.server;
 			session = xc.session;

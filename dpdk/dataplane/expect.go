@@ -21,10 +21,12 @@ import (
 var ErrExpectFull = errors.New("dataplane: expectation table full")
 
 // ExpectKey is what an announced flow is matched on: destination and
-// transport (6 TCP, 17 UDP).
+// transport (6 TCP, 17 UDP); with BySource, Dst is instead the client's own
+// media endpoint and the key matches flows FROM it (symmetric RTP).
 type ExpectKey struct {
-	Dst   netip.AddrPort
-	Proto uint8
+	Dst      netip.AddrPort
+	Proto    uint8
+	BySource bool
 }
 
 // ExpectCand is one session expecting a flow: from Src when known
@@ -95,6 +97,9 @@ func xkey(x *C.struct_dp_xkey, k ExpectKey) {
 	p := k.Dst.Port()
 	x.dport = C.uint16_t(p>>8 | p<<8)
 	x.proto = C.uint8_t(k.Proto)
+	if k.BySource {
+		x.by_src = 1
+	}
 }
 
 // ExpectSet installs the candidates expecting k (replacing any), or

@@ -182,3 +182,63 @@ func TestReplayKeepsSessionsOnOneServer(t *testing.T) {
 		})
 	}
 }
+
+// TestReplayPlacesMediaFromTheClientsOffer replays the sipp and RTSP-UDP
+// captures WITHOUT the server side (no answer, no SETUP reply: what a
+// dispatcher sees when the gateway's announcement comes late): media must
+// still follow its session, placed from the client's own offer (symmetric
+// RTP: the client sends from where it receives).
+func TestReplayPlacesMediaFromTheClientsOffer(t *testing.T) {
+	for _, name := range []string{"sip_calls", "rtsp_udp"} {
+		t.Run(name, func(t *testing.T) {
+			in := filepath.Join(t.TempDir(), "client-side.pcap")
+			f, err := os.Open(filepath.Join(fixtures, name+".pcap"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			r, err := pcapgo.NewReader(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			o, err := os.Create(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := pcapgo.NewWriter(o)
+			if err := w.WriteFileHeader(65535, r.LinkType()); err != nil {
+				t.Fatal(err)
+			}
+			kept := 0
+			for {
+				b, ci, err := r.ReadPacketData()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if c := dataplane.Classify(b); c.Drop == "" && c.Key.Src.Addr() == vip {
+					continue // the server side
+				}
+				if err := w.WritePacket(ci, b); err != nil {
+					t.Fatal(err)
+				}
+				kept++
+			}
+			o.Close()
+			res, err := dispatcher.Replay(fixtureConfig(t), in, filepath.Join(t.TempDir(), "out.pcap"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := res.Counters
+			// sip_calls: 4 calls' RTP; rtsp_udp: 2 streams' RTP and RTCP punches
+			want := map[string]uint64{"sip_calls": 4, "rtsp_udp": 4}[name]
+			if c.ExpectHit != want {
+				t.Fatalf("%d media flows placed by the client's offer, want %d (counters %+v)", c.ExpectHit, want, c)
+			}
+			t.Logf("%s without the server side: %d frames, %d media flows placed from the client's offer",
+				name, kept, c.ExpectHit)
+		})
+	}
+}

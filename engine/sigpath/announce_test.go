@@ -91,16 +91,21 @@ func TestAnnounceInstallsAndEnds(t *testing.T) {
 	key := []byte("call-1@x")
 	m := annAnswer(string(key), 20000)
 	m.Key = key
+	// the client's offer (it receives on 30000/30001) is installed by
+	// source already: symmetric RTP from there belongs to the call
+	if dp.ExpectLen() != 2 {
+		t.Fatalf("%d keys after the INVITE, want the client's RTP and RTCP endpoints", dp.ExpectLen())
+	}
 	p.Announce(m)
 	copy(key, "XXXX") // the queue holds its own copy of the key
-	if dp.ExpectLen() != 0 {
+	if dp.ExpectLen() != 2 {
 		t.Fatal("installed before the Path's goroutine drained the queue")
 	}
 	if n := p.drainAnnouncements(annT0.Add(time.Millisecond)); n != 1 {
 		t.Fatalf("drained %d", n)
 	}
-	if dp.ExpectLen() != 2 {
-		t.Fatalf("%d expectation keys installed, want RTP and RTCP", dp.ExpectLen())
+	if dp.ExpectLen() != 4 {
+		t.Fatalf("%d expectation keys installed, want the answer's RTP and RTCP too", dp.ExpectLen())
 	}
 	s, ok := p.tr.SessionByKey(session.KindSIP, "call-1@x")
 	if !ok {
@@ -167,7 +172,7 @@ func TestAnnounceRTSPNamesPendingSession(t *testing.T) {
 	if s, ok := p.tr.SessionByKey(session.KindRTSP, "7f3a"); !ok || s.ID != d.Session {
 		t.Fatalf("the announcement did not name the SETUP's session: %+v %v", s, ok)
 	}
-	if dp.ExpectLen() != 2 { // server_port RTP and RTCP; client_port is not towards the VIP
+	if dp.ExpectLen() != 4 { // server_port RTP and RTCP towards the VIP; client_port by source
 		t.Fatalf("%d keys installed", dp.ExpectLen())
 	}
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/sara-lb/sara/dpdk/dataplane"
 	"github.com/sara-lb/sara/engine/cluster"
+	"github.com/sara-lb/sara/engine/inspect"
 	"github.com/sara-lb/sara/engine/session"
 )
 
@@ -31,17 +32,29 @@ func newMirror(dp *dataplane.Dataplane, vips []netip.Addr) *mirror {
 	return m
 }
 
-func keyOf(e session.Expectation) dataplane.ExpectKey {
+// keyOf is the data plane's key for e: flows to a VIP port, or — an
+// endpoint where the client receives — flows from that endpoint (symmetric
+// RTP: the client sends from where it receives), so the client's media is
+// placed from its own signalling, before the server's answer arrives.
+func (m *mirror) keyOf(e session.Expectation) (dataplane.ExpectKey, bool) {
 	proto := uint8(17)
 	if e.Proto == session.TCP {
 		proto = 6
 	}
-	return dataplane.ExpectKey{Dst: netip.AddrPortFrom(e.Dst.Addr().Unmap(), e.Dst.Port()), Proto: proto}
+	k := dataplane.ExpectKey{Dst: netip.AddrPortFrom(e.Dst.Addr().Unmap(), e.Dst.Port()), Proto: proto}
+	switch {
+	case m.vips[k.Dst.Addr()]:
+		return k, true
+	case e.Receiver == inspect.SideClient && k.Dst.Port() != 0:
+		k.BySource = true
+		return k, true
+	}
+	return k, false
 }
 
 // ExpectationAdded installs e (or parks it until its session has a server).
 func (m *mirror) ExpectationAdded(e session.Expectation) {
-	if !m.vips[e.Dst.Addr().Unmap()] {
+	if _, ok := m.keyOf(e); !ok {
 		return
 	}
 	if srv, ok := m.servers[e.Session]; ok {
@@ -51,14 +64,17 @@ func (m *mirror) ExpectationAdded(e session.Expectation) {
 		m.pending[e.Session] = append(m.pending[e.Session], e)
 		return
 	}
-	k := keyOf(e)
+	k, _ := m.keyOf(e)
 	m.byKey[k] = append(m.byKey[k], e)
 	m.write(k)
 }
 
 // ExpectationRemoved removes e's candidate.
 func (m *mirror) ExpectationRemoved(e session.Expectation) {
-	k := keyOf(e)
+	k, ok := m.keyOf(e)
+	if !ok {
+		return
+	}
 	list := m.byKey[k]
 	for i := range list {
 		if list[i].Session == e.Session && list[i].Dst == e.Dst && list[i].Src == e.Src {
@@ -86,7 +102,7 @@ func (m *mirror) Associated(id session.ID, server cluster.ServerID) {
 	m.servers[id] = server
 	for _, e := range m.pending[id] {
 		e.Server, e.HasServer = server, true
-		k := keyOf(e)
+		k, _ := m.keyOf(e)
 		m.byKey[k] = append(m.byKey[k], e)
 		m.write(k)
 	}
@@ -107,7 +123,11 @@ func (m *mirror) write(k dataplane.ExpectKey) {
 	}
 	m.cands = m.cands[:0]
 	for _, e := range list {
-		m.cands = append(m.cands, dataplane.ExpectCand{Src: e.Src, Server: e.Server, Session: uint32(e.Session)})
+		c := dataplane.ExpectCand{Src: e.Src, Server: e.Server, Session: uint32(e.Session)}
+		if k.BySource {
+			c.Src = netip.Addr{} // the key is the client itself
+		}
+		m.cands = append(m.cands, c)
 	}
 	if err := m.dp.ExpectSet(k, m.cands); err != nil {
 		m.ctr.ExpectErr++
