@@ -68,9 +68,10 @@ func goBenchmarks(res map[string]any) error {
 	args := append([]string{"test", "-run", "^$", "-bench", ".", "-benchmem", "-benchtime", "200ms"}, pkgs...)
 	cmd := exec.Command("go", args...)
 	cmd.Stderr = os.Stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return fmt.Errorf("go %s: %w\n%s", strings.Join(args, " "), err, out)
+	out, err := cmd.Output() // a failing package still leaves the others' results
+	if failed := failedPackages(out); len(failed) > 0 || err != nil {
+		res["go_bench_failed"] = failed
+		fmt.Fprintf(os.Stderr, "bench: go %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
 	rs := parseGoBench(out)
 	allocs := map[string]float64{}
@@ -109,6 +110,17 @@ func announce(rs []goResult, res map[string]any) {
 			res["announce_p99_note"] = "worst case of BenchmarkAnnounceToInstall" + sub
 		}
 	}
+}
+
+// failedPackages lists the packages `go test` reported as FAIL.
+func failedPackages(out []byte) []string {
+	failed := []string{}
+	for _, line := range strings.Split(string(out), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "FAIL" {
+			failed = append(failed, f[1])
+		}
+	}
+	return failed
 }
 
 // parseGoBench reads `go test -bench` output.

@@ -15,11 +15,13 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -29,6 +31,7 @@ type opts struct {
 	flows, big        int
 	secs, rounds      int
 	quick, skipGo     bool
+	only              string
 }
 
 func main() {
@@ -42,6 +45,7 @@ func main() {
 	flag.StringVar(&o.lcores, "lcores", "0@0,1@1", "EAL --lcores for both sides: main lcore and one worker")
 	flag.BoolVar(&o.quick, "quick", false, "only the mix with -flows flows (the original figure)")
 	flag.BoolVar(&o.skipGo, "skip-go", false, "skip the Go benchmarks")
+	flag.StringVar(&o.only, "only", "", "run only these parts (comma-separated: throughput,newflows,memory,go)")
 	flag.Parse()
 	if err := os.MkdirAll(o.dir, 0o755); err != nil {
 		fatal(err)
@@ -49,13 +53,17 @@ func main() {
 	o.dir, _ = filepath.Abs(o.dir)
 	start := time.Now()
 	res := map[string]any{}
-	if err := collect(&o, res); err != nil {
-		fatal(err)
-	}
+	err := collect(&o, res)
 	res["elapsed_s"] = int(time.Since(start).Seconds())
 	res["loadavg"] = loadavg()
+	if err != nil {
+		res["error"] = err.Error()
+	}
 	out, _ := json.Marshal(res)
-	fmt.Println(string(out))
+	fmt.Println(string(out)) // the last line, also after a failure: what was measured
+	if err != nil {
+		fatal(err)
+	}
 }
 
 // throughput cases: name prefix, frame sizes, flows.
@@ -70,43 +78,73 @@ func collect(o *opts, res map[string]any) error {
 	if !o.quick {
 		cases = append(cases, tcase{"b64_100k", "64", o.flows}, tcase{"mix_1m", "mix", o.big}, tcase{"b64_1m", "64", o.big})
 	}
+	// Every measurement is independent: one failing does not hide the others.
+	var errs []error
 	for i, c := range cases {
-		pcap, err := capture(o, c.size, c.flows)
-		if err != nil {
-			return err
+		if !o.run("throughput") {
+			break
 		}
-		s, t, err := sideBySide(o, pcap, c.flows)
-		if err != nil {
-			return fmt.Errorf("%s: %w", c.key, err)
-		}
-		res[c.key+"_sara_mpps"], res[c.key+"_testpmd_mpps"], res[c.key+"_ratio"] = round3(s), round3(t), round3(s/t)
-		if i == 0 { // the original keys: the mix with -flows flows
-			res["sara_mpps"], res["testpmd_mpps"], res["ratio"] = round3(s), round3(t), round3(s/t)
-			res["flows"], res["size"] = c.flows, c.size
+		if err := throughput(o, c, i == 0, res); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", c.key, err))
 		}
 	}
 	if o.quick {
-		return nil
+		return errors.Join(errs...)
 	}
+	if o.run("newflows") {
+		if err := newFlows(o, res); err != nil {
+			errs = append(errs, fmt.Errorf("new flows: %w", err))
+		}
+	}
+	if o.run("memory") {
+		if err := tableMemory(o, res); err != nil {
+			errs = append(errs, fmt.Errorf("table memory: %w", err))
+		}
+	}
+	if o.run("go") && !o.skipGo {
+		if err := goBenchmarks(res); err != nil {
+			errs = append(errs, fmt.Errorf("go benchmarks: %w", err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// run tells whether a part of the bench is selected by -only.
+func (o *opts) run(part string) bool {
+	return o.only == "" || slices.Contains(strings.Split(o.only, ","), part)
+}
+
+// throughput runs one case side by side and adds its keys.
+func throughput(o *opts, c tcase, first bool, res map[string]any) error {
+	pcap, err := capture(o, c.size, c.flows)
+	if err != nil {
+		return err
+	}
+	s, t, err := sideBySide(o, pcap, c.flows)
+	if err != nil {
+		return err
+	}
+	res[c.key+"_sara_mpps"], res[c.key+"_testpmd_mpps"], res[c.key+"_ratio"] = round3(s), round3(t), round3(s/t)
+	if first { // the original keys: the mix with -flows flows
+		res["sara_mpps"], res["testpmd_mpps"], res["ratio"] = round3(s), round3(t), round3(s/t)
+		res["flows"], res["size"] = c.flows, c.size
+	}
+	return nil
+}
+
+// newFlows measures new_flows_per_s on the 64-byte capture of -big flows.
+func newFlows(o *opts, res map[string]any) error {
 	pcap, err := capture(o, "64", o.big)
 	if err != nil {
 		return err
 	}
 	nf, err := newFlowRate(o, pcap, o.big)
 	if err != nil {
-		return fmt.Errorf("new flows: %w", err)
+		return err
 	}
 	res["new_flows_per_s"] = int(nf)
 	if t, ok := res["b64_1m_testpmd_mpps"].(float64); ok && t > 0 {
 		res["new_flows_ratio"] = round3(nf / (t * 1e6))
-	}
-	if err := tableMemory(o, res); err != nil {
-		return fmt.Errorf("table memory: %w", err)
-	}
-	if !o.skipGo {
-		if err := goBenchmarks(res); err != nil {
-			return fmt.Errorf("go benchmarks: %w", err)
-		}
 	}
 	return nil
 }

@@ -96,3 +96,10 @@ func TestBenchPackages(t *testing.T) {
 		t.Errorf("engine/inspect/sip not found among %v", pkgs)
 	}
 }
+
+func TestFailedPackages(t *testing.T) {
+	out := []byte("ok  \tgithub.com/x/a\t0.1s\n--- FAIL: BenchmarkY\nFAIL\nFAIL\tgithub.com/x/b\t0.2s\n")
+	if got := failedPackages(out); len(got) != 1 || got[0] != "github.com/x/b" {
+		t.Errorf("failedPackages = %v", got)
+	}
+}
