@@ -62,7 +62,7 @@ func sipChecks(res *Result, r *Run, want int, excused func(*Session) bool) []*Se
 	res.Expect("sip_media_delivered", short == 0 && len(calls) > nExcused && stray == 0,
 		"%d RTP packets of %d calls reached the servers, %d calls with fewer than the %d sipp played; %d datagrams of no session",
 		media, len(calls)-nExcused, short, RTPPackets, stray)
-	mediaChecks(res, r, "sip", calls, excused, true)
+	mediaChecks(res, r, "sip", calls, excused, !r.EarlyMedia)
 	return calls
 }
 

@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"bytes"
 	_ "embed"
 	"fmt"
 	"os"
@@ -28,7 +29,9 @@ const RTPPackets = 25
 // prepare writes the peers' files (sipp scenarios, RTSP server, the RTP
 // pcap cut from sipp's own g711a.pcap) into Dir.
 func (l *Lab) prepare() error {
-	for name, b := range map[string][]byte{"uac.xml": uacXML, "uas.xml": uasXML, "rtsp_server.py": rtspServerPy} {
+	early := bytes.Replace(uacXML, []byte(`<pause milliseconds="150"/>`), nil, 1)
+	for name, b := range map[string][]byte{"uac.xml": uacXML, "uac-early.xml": early, "uas.xml": uasXML,
+		"rtsp_server.py": rtspServerPy} {
 		if err := os.WriteFile(filepath.Join(l.Dir, name), b, 0o644); err != nil {
 			return fmt.Errorf("%w: %w", ErrSetup, err)
 		}
@@ -73,6 +76,9 @@ type Calls struct {
 	Hold      time.Duration // time between ACK and BYE (-d)
 	Trunk     bool          // all calls on one UDP 5-tuple (-t u1 from port 5060), else one socket per call (-t un)
 	RecvLimit time.Duration // per-message receive timeout: a call to a dead server fails after it
+	// EarlyMedia starts the RTP right after the ACK, as a phone does,
+	// instead of 150 ms later (sipp/uac.xml without its pause).
+	EarlyMedia bool
 }
 
 // UAC starts sipp's UAC in the client namespace for c, statistics in Dir/name.csv.
@@ -84,7 +90,11 @@ func (l *Lab) UAC(name string, c Calls) (*Proc, error) {
 	if c.RecvLimit == 0 {
 		c.RecvLimit = 5 * time.Second
 	}
-	return l.Start(name, l.NS("cl"), "sipp", "-sf", filepath.Join(l.Dir, "uac.xml"),
+	scenario := "uac.xml"
+	if c.EarlyMedia {
+		scenario = "uac-early.xml"
+	}
+	return l.Start(name, l.NS("cl"), "sipp", "-sf", filepath.Join(l.Dir, scenario),
 		"-i", ClientIP.String(), "-p", port, "-t", transport, "-max_socket", "200",
 		"-mi", ClientIP.String(), "-mp", strconv.Itoa(UACMediaBase), "-key", "pcap", filepath.Join(l.Dir, "g711.pcap"),
 		"-m", strconv.Itoa(c.N), "-r", strconv.Itoa(c.Rate), "-l", strconv.Itoa(c.N),

@@ -43,6 +43,7 @@ type Run struct {
 	RTSPClients      []RTSPClient
 	Counters         Counters
 	DispatcherLog    string // what `sara run` logged (JSON lines)
+	EarlyMedia       bool   // the UAC started RTP right after the ACK
 	Control          bool   // the dispatcher ran its control loop (management plane)
 
 	uas []*Proc // the servers' running UAS, for Event
@@ -109,7 +110,7 @@ func (l *Lab) run(name string, tr Traffic) (_ *Run, err error) {
 			uas, started = append(uas, p), append(started, p)
 		}
 	}
-	r := &Run{Start: time.Now(), uas: uas}
+	r := &Run{Start: time.Now(), uas: uas, EarlyMedia: tr.Calls != nil && tr.Calls.EarlyMedia}
 	var uac *Proc
 	if tr.Calls != nil {
 		if uac, err = l.UAC(name+"-uac", *tr.Calls); err != nil {

@@ -19,6 +19,20 @@ func (l *Lab) CallsScenario(n int) (*Result, error) {
 	return finish(res, r, calls), nil
 }
 
+// EarlyMediaScenario places n calls whose RTP starts right after the ACK,
+// as a phone's does: it measures how many RTP flows reach the dispatcher
+// after the gateway's announcement of their port (placed with their call)
+// and how many outrun it.
+func (l *Lab) EarlyMediaScenario(n int) (*Result, error) {
+	res := newResult("early-media")
+	r, err := l.run("early-media", Traffic{Calls: &Calls{N: n, Rate: 15, Hold: time.Second, EarlyMedia: true}})
+	if err != nil {
+		return nil, err
+	}
+	calls := sipChecks(res, r, n, nil)
+	return finish(res, r, calls), nil
+}
+
 // RTSPScenario opens tcp interleaved and udp RTSP sessions (ffmpeg against
 // GStreamer's server): every session plays to the end on one server.
 func (l *Lab) RTSPScenario(tcp, udp int) (*Result, error) {
@@ -84,6 +98,8 @@ func (l *Lab) Scenario(name string, nodes []Node) (*Result, error) {
 		return l.MixedScenario(12, 2, 2)
 	case "trunk":
 		return l.TrunkScenario(30)
+	case "early-media":
+		return l.EarlyMediaScenario(30)
 	case "drain":
 		defer l.Undrain(1) //nolint:errcheck // restores the server for what follows
 		return l.DrainScenario(40)
