@@ -2,7 +2,7 @@
 // mixed SIP + RTSP run), prints each summary and JSON result, and tears the
 // lab down, also on Ctrl-C. It is `make demo`; it needs root.
 //
-//	go run ./test/lab/demo -bin bin/sara [-scenarios mixed,calls,rtsp,trunk,drain,server-failure] [-keep DIR]
+//	go run ./test/lab/demo -bin bin/sara [-scenarios mixed,calls,rtsp,trunk,early-media,drain,server-failure] [-keep DIR] [-hold D]
 package main
 
 import (
@@ -17,7 +17,7 @@ import (
 
 func main() {
 	bin := flag.String("bin", "bin/sara", "the sara binary")
-	names := flag.String("scenarios", "mixed", "comma-separated scenarios: mixed, calls, rtsp, trunk, drain, server-failure")
+	names := flag.String("scenarios", "mixed", "comma-separated scenarios: mixed, calls, rtsp, trunk, early-media, drain, server-failure")
 	keep := flag.String("keep", "", "keep logs, configs and captures in this directory (default: a temporary one, removed)")
 	verbose := flag.Bool("v", false, "log every setup command")
 	hold := flag.Duration("hold", 0, "instead of scenarios: run the dispatcher this long and keep the lab up for manual use")
