@@ -61,7 +61,6 @@ func New(opt Options) (*Lab, error) {
 	var b [3]byte
 	_, _ = rand.Read(b[:])
 	l := &Lab{Options: opt, Prefix: "saralab" + hex.EncodeToString(b[:])}
-	live.Store(l, struct{}{})
 	removeStale()
 	if err := os.MkdirAll(l.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrSetup, err)
@@ -69,6 +68,7 @@ func New(opt Options) (*Lab, error) {
 	if err := l.prepare(); err != nil {
 		return nil, err
 	}
+	live.Store(l, struct{}{})
 	if err := l.build(); err != nil {
 		_ = l.Close()
 		return nil, err

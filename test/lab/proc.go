@@ -44,8 +44,15 @@ func (l *Lab) Start(name, ns string, argv ...string) (*Proc, error) {
 	p := &Proc{Name: name, Log: logPath, cmd: cmd, done: make(chan struct{})}
 	go func() { p.err = cmd.Wait(); close(p.done) }()
 	l.mu.Lock()
-	l.procs = append(l.procs, p)
+	closed := l.closed
+	if !closed {
+		l.procs = append(l.procs, p)
+	}
 	l.mu.Unlock()
+	if closed { // torn down meanwhile (SIGINT): leave nothing running
+		_ = p.Stop(syscall.SIGKILL, time.Second)
+		return nil, fmt.Errorf("%w: %s: the lab is closed", ErrProc, name)
+	}
 	l.logf("start %s in %s: %s", name, ns, strings.Join(argv, " "))
 	return p, nil
 }
