@@ -94,8 +94,15 @@ func (l *Lab) addNetns(name string) error {
 		return err
 	}
 	l.mu.Lock()
-	l.netns = append(l.netns, name)
+	closed := l.closed
+	if !closed {
+		l.netns = append(l.netns, name)
+	}
 	l.mu.Unlock()
+	if closed { // torn down meanwhile (SIGINT)
+		_ = exec.Command("ip", "netns", "del", name).Run()
+		return fmt.Errorf("%w: the lab is closed", ErrSetup)
+	}
 	return l.sh([]string{"ip", "-n", name, "link", "set", "lo", "up"},
 		[]string{"ip", "netns", "exec", name, "sysctl", "-qw",
 			"net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1"})
