@@ -144,7 +144,7 @@ func (l *Lab) StartDispatcher(name string, limit time.Duration) (*Dispatcher, er
 }
 
 // policyRe matches the control loop's log line of a non-empty selection sequence.
-var policyRe = regexp.MustCompile(`"msg":"policy","sequence":[1-9]`)
+var policyRe = regexp.MustCompile(`"msg":"policy"[^\n]*"sequence":[1-9]`)
 
 // Finish stops the dispatcher with SIGINT and returns its final counters.
 func (d *Dispatcher) Finish() (Counters, error) {

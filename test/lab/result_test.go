@@ -46,3 +46,16 @@ func TestFinalCounters(t *testing.T) {
 		t.Fatalf("no counters: %v", err)
 	}
 }
+
+func TestPolicyLine(t *testing.T) {
+	for line, want := range map[string]bool{
+		`{"level":"info","logger":"control","msg":"policy","sequence":1024,"load":0.25}`: true,
+		`{"msg":"policy","load":0.25,"sequence":512}`:                                    true,
+		`{"msg":"policy","sequence":0,"load":0.25}`:                                      false,
+		`{"msg":"policy","load":0.2}` + "\n" + `{"x":1,"sequence":1024}`:                 false,
+	} {
+		if got := policyRe.MatchString(line); got != want {
+			t.Errorf("%q: %v, want %v", line, got, want)
+		}
+	}
+}
