@@ -6,6 +6,7 @@ import (
 	"net"
 	"time"
 
+	"github.com/sara-lb/sara/engine/cluster"
 	"github.com/sara-lb/sara/mgmt/auth"
 	"github.com/sara-lb/sara/mgmt/health"
 )
@@ -45,6 +46,23 @@ type Config struct {
 	Failover string `mapstructure:"failover"`
 	// MaxSkew bounds |send time − receive time| of accepted messages.
 	MaxSkew time.Duration `mapstructure:"max_skew"`
+	// Weights turn a load vector into the scalar load l = Σ w_k v_k
+	// (DESIGN §7; default 0.5, 0.1, 0.1, 0.1, 0.2).
+	Weights Weights `mapstructure:"weights"`
+}
+
+// Weights are the operator's weights of the load vector's components.
+type Weights struct {
+	CPU     float64 `mapstructure:"cpu"`
+	Mem     float64 `mapstructure:"mem"`
+	NetBuf  float64 `mapstructure:"netbuf"`
+	IOQueue float64 `mapstructure:"ioq"`
+	Backlog float64 `mapstructure:"backlog"`
+}
+
+// Cluster returns the weights as cluster.Weights.
+func (w Weights) Cluster() cluster.Weights {
+	return cluster.Weights{CPU: w.CPU, Mem: w.Mem, NetBuf: w.NetBuf, IOQueue: w.IOQueue, Backlog: w.Backlog}
 }
 
 // SetDefaults sets every field to its default (config.Section).
@@ -52,7 +70,9 @@ func (c *Config) SetDefaults() {
 	h := health.Defaults()
 	*c = Config{Listen: DefaultListen, KeyID: 1, HeartbeatPeriod: h.Period, Misses: h.Misses,
 		LoadPeriod: h.LoadPeriod, LoadMisses: h.LoadMisses, Damping: h.Damping,
-		Failover: h.Failover.String(), MaxSkew: auth.DefaultMaxSkew}
+		Failover: h.Failover.String(), MaxSkew: auth.DefaultMaxSkew,
+		Weights: Weights{CPU: h.Weights.CPU, Mem: h.Weights.Mem, NetBuf: h.Weights.NetBuf,
+			IOQueue: h.Weights.IOQueue, Backlog: h.Weights.Backlog}}
 }
 
 // Defaults returns a Config with every default set.
@@ -71,6 +91,7 @@ func (c *Config) Health() (health.Config, error) {
 	h := health.Defaults()
 	h.Period, h.Misses, h.LoadPeriod, h.LoadMisses, h.Damping, h.Failover =
 		c.HeartbeatPeriod, c.Misses, c.LoadPeriod, c.LoadMisses, c.Damping, p
+	h.Weights = c.Weights.Cluster()
 	return h, nil
 }
 
@@ -115,6 +136,17 @@ func (c *Config) Validate() error {
 			add("host_keys[%d]: duplicate host_id %d key_id %d", i, hk.Host, hk.KeyID)
 		}
 		seen[k] = true
+	}
+	w := c.Weights
+	sum := 0.0
+	for name, v := range map[string]float64{"cpu": w.CPU, "mem": w.Mem, "netbuf": w.NetBuf, "ioq": w.IOQueue, "backlog": w.Backlog} {
+		if v < 0 || v > 1 {
+			add("weights.%s: must be in 0..1, got %v", name, v)
+		}
+		sum += v
+	}
+	if sum == 0 {
+		add("weights: at least one must be > 0")
 	}
 	return errors.Join(errs...)
 }

@@ -100,3 +100,30 @@ func TestPlaneEndToEnd(t *testing.T) {
 		t.Fatalf("counters %+v", lc)
 	}
 }
+
+func TestWeightsConfig(t *testing.T) {
+	var c Config
+	c.SetDefaults()
+	if w := c.Weights.Cluster(); w != cluster.DefaultWeights {
+		t.Fatalf("default weights %+v", w)
+	}
+	h, err := c.Health()
+	if err != nil || h.Weights != cluster.DefaultWeights {
+		t.Fatalf("health weights %+v, %v", h.Weights, err)
+	}
+	c.Weights = Weights{Backlog: 1}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if h, _ := c.Health(); h.Weights.Backlog != 1 || h.Weights.CPU != 0 {
+		t.Fatalf("configured weights not applied: %+v", h.Weights)
+	}
+	c.Weights = Weights{}
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "weights: at least one") {
+		t.Fatalf("all-zero weights: %v", err)
+	}
+	c.Weights = Weights{CPU: 2}
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "weights.cpu") {
+		t.Fatalf("weight 2: %v", err)
+	}
+}

@@ -244,7 +244,8 @@ func (d *Dispatcher) newBackend() (*dpview.Backend, error) {
 		lcores = append(lcores, int(l))
 	}
 	s := dpview.Sources{Config: d.cfg, Dataplane: d.dp, Admission: ControlConfig(d.cfg).Admission,
-		Node: host, Version: Version, Started: time.Now(), Lcores: lcores,
+		Weights: d.cfg.Mgmt.Weights.Cluster(),
+		Node:    host, Version: Version, Started: time.Now(), Lcores: lcores,
 		Drain: d.Drain, Undrain: d.Undrain, Reload: d.Reload, Sessions: d.sessions}
 	s.Monitor = operatorView{d}
 	if d.loop != nil {

@@ -48,6 +48,11 @@ mgmt:
   load_period: %v
   damping: 3
   failover: rebalance
+  # The lab's servers share one machine: CPU, memory, network buffers and
+  # I/O are the same machine-wide figures sampled at different moments,
+  # noise that the forecaster would follow. The service port's backlog is
+  # the one per-server signal here.
+  weights: {cpu: 0, mem: 0, netbuf: 0, ioq: 0, backlog: 1}
 control:
   interval: %v
 gateway:
