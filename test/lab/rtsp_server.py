@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""RTSP server of SARA's lab: GStreamer's gst-rtsp-server (a real third-party
+"""RTSP server of SARA's lab and fixtures: GStreamer's gst-rtsp-server (a real third-party
 RTSP implementation) serving a short audio test stream.
 
 Usage: rtsp_server.py ADDRESS PORT SECONDS
