@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -117,7 +118,7 @@ func parseStats(line string) (stats, bool) {
 		return stats{}, false
 	}
 	v, err := strconv.ParseFloat(m.Mpps, 64)
-	if err != nil {
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
 		return stats{}, false
 	}
 	ts, err := time.Parse("2006-01-02T15:04:05.000Z0700", m.TS)
