@@ -43,7 +43,7 @@ const MaxExpectCands = C.DP_XCANDS
 type pendingFree struct {
 	pos    C.int32_t
 	idx    uint32
-	epochs []uint64
+	epochs [MaxWorkers]uint64 // each worker's loop count at removal (no allocation)
 }
 
 type expectState struct {
@@ -162,8 +162,7 @@ func (d *Dataplane) ExpectSet(k ExpectKey, cands []ExpectCand) error {
 // ExpectLen returns the number of expectation keys installed.
 func (d *Dataplane) ExpectLen() int { return len(d.exp.index) }
 
-func (d *Dataplane) epochs() []uint64 {
-	e := make([]uint64, len(d.workers))
+func (d *Dataplane) epochs() (e [MaxWorkers]uint64) {
 	for i, w := range d.workers {
 		e[i] = uint64(C.dp_epoch(w))
 	}
