@@ -6,7 +6,8 @@
 //	 "mix_100k_ratio": ..., "b64_1m_ratio": ..., "new_flows_per_s": ...,
 //	 "bytes_per_flow": ..., "sip_msgs_per_s": ..., "announce_p99_us": ..., ...}
 //
-// Throughput cases (mix and 64-byte frames, 100k and 1M live flows) run
+// Throughput cases (mix and 64-byte frames, 100k and 1M live flows, and a
+// session mix of SIP calls, RTSP sessions and background flows) run
 // each side `rounds` times, alternating; a run's figure is the median of
 // its per-second rates after a warm-up, a side's figure the best of its
 // runs: on a shared machine other work only ever slows a run down, so the
@@ -76,7 +77,8 @@ type tcase struct {
 func collect(o *opts, res map[string]any) error {
 	cases := []tcase{{"mix_100k", "mix", o.flows}}
 	if !o.quick {
-		cases = append(cases, tcase{"b64_100k", "64", o.flows}, tcase{"mix_1m", "mix", o.big}, tcase{"b64_1m", "64", o.big})
+		cases = append(cases, tcase{"b64_100k", "64", o.flows}, tcase{"mix_1m", "mix", o.big}, tcase{"b64_1m", "64", o.big},
+			tcase{"sessions", "sessions", 0})
 	}
 	// Every measurement is independent: one failing does not hide the others.
 	var errs []error
@@ -116,7 +118,13 @@ func (o *opts) run(part string) bool {
 
 // throughput runs one case side by side and adds its keys.
 func throughput(o *opts, c tcase, first bool, res map[string]any) error {
-	pcap, err := capture(o, c.size, c.flows)
+	var pcap string
+	var err error
+	if c.size == "sessions" { // frames, not flows, size the mbufs and table
+		pcap, c.flows, err = sessionsCapture(o)
+	} else {
+		pcap, err = capture(o, c.size, c.flows)
+	}
 	if err != nil {
 		return err
 	}
