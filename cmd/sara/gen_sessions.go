@@ -68,7 +68,7 @@ func init() {
 	d := sessions.DefaultOptions()
 	f, o := sessCmd.Flags(), &s.opts
 	f.StringVar(&s.out, "out", "", "output pcap file (required)")
-	f.StringVar(&s.truth, "truth", "", "also write the sessions and flows as `sara inspect --json` would report them")
+	f.StringVar(&s.truth, "truth", "", "JSON `FILE`: the sessions and flows as sara inspect --json reports them")
 	f.IntVar(&o.Calls, "calls", d.Calls, "concurrent SIP calls (G.711 RTP/RTCP both ways)")
 	f.IntVar(&o.RTSP, "rtsp", d.RTSP, "concurrent RTSP sessions (H.264 video + G.711 audio)")
 	f.IntVar(&o.Flows, "flows", d.Flows, "background flows (half UDP, half TCP)")
