@@ -60,7 +60,8 @@ func runTestpmd(pcap, lcores string, mbufs, secs int) (float64, error) {
 }
 
 // saraConfig writes the dispatcher's configuration for pcap and returns
-// its path: three servers, one worker, a flow table of twice the flows.
+// its path: three servers, one worker, a flow table of twice the flows, no
+// management API (nothing listens; no clash with another sara's port).
 func saraConfig(o *opts, pcap string, mbufs, flows int) (string, error) {
 	cfg := filepath.Join(o.dir, "bench.yaml")
 	table := nextPow2(flows * 2)
@@ -78,6 +79,7 @@ dataplane:
   flow_table_size: %d
   idle_polls: 0
   tcp_open: any
+api: {listen: ""}
 log: {level: info, format: json}
 `, pcap, o.lcores, memMB(mbufs+table/8), mbufs, table)
 	return cfg, os.WriteFile(cfg, []byte(y), 0o644)
