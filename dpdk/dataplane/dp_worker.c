@@ -60,6 +60,10 @@ uint32_t dp_now_ms(void)
 	return (uint32_t)((rte_get_tsc_cycles() - dp_tsc0) / dp_tsc_per_ms);
 }
 
+/* Buckets are prefetched this many packets ahead of their lookup: far
+ * enough to hide a miss, few enough not to overrun the miss buffers. */
+#define DP_PF 8
+
 static inline int dp_is_vip4(const struct dp_conf *c, uint32_t a)
 {
 	for (uint32_t i = 0; i < c->nvip4; i++)
@@ -282,15 +286,20 @@ static void dp_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts,
 			drop[ndrop++] = m;
 			continue;
 		}
-		/* hash now, prefetch the bucket, look it up in the second pass */
+		/* hash now; the bucket is prefetched DP_PF packets ahead below */
 		struct dp_ftable *t = pk[i].family == 4 ? &w->t4 : &w->t6;
 		h1[i] = dp_ft_hash(t, pk[i].family == 4 ? (const void *)&pk[i].k4 : (const void *)&pk[i].k6, 0);
-		dp_ft_prefetch(t, h1[i]);
 		idx[nfw++] = i;
 	}
+	for (uint16_t j = 0; j < nfw && j < DP_PF; j++)
+		dp_ft_prefetch(pk[idx[j]].family == 4 ? &w->t4 : &w->t6, h1[idx[j]]);
 
 	/* Forward in arrival order. */
 	for (uint16_t j = 0; j < nfw; j++) {
+		if (j + DP_PF < nfw) {
+			uint16_t k = idx[j + DP_PF];
+			dp_ft_prefetch(pk[k].family == 4 ? &w->t4 : &w->t6, h1[k]);
+		}
 		uint16_t i = idx[j];
 		struct rte_mbuf *m = pkts[i];
 		int fam6 = pk[i].family == 6;
