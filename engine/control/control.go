@@ -56,6 +56,9 @@ type State struct {
 	At        time.Time                `json:"at"`
 	Servers   []cluster.ServerView     `json:"servers"`
 	Estimates []float64                `json:"estimates"` // shell's damped estimate per server (eq 8)
+	Forecasts []float64                `json:"forecasts"` // eq 6, per server
+	Errors    []float64                `json:"errors"`    // eq 7, per server
+	Costs     []float64                `json:"costs"`     // learned per-session cost, per server
 	Sequence  int                      `json:"sequence_len"`
 	Admission admission.Policy         `json:"admission"`
 	LH        float64                  `json:"l_h"`    // dispatcher's own load: worker busy fraction
@@ -203,6 +206,9 @@ func (l *Loop) Step(now time.Time) error {
 		Shares: map[cluster.ServerID]int{}}
 	for _, v := range views {
 		st.Estimates = append(st.Estimates, l.sh.Estimate(v.ID))
+		st.Forecasts = append(st.Forecasts, l.sh.Forecast(v.ID))
+		st.Errors = append(st.Errors, l.sh.Err(v.ID))
+		st.Costs = append(st.Costs, l.sh.Cost(v.ID))
 	}
 	for _, s := range seq {
 		st.Shares[s]++

@@ -62,6 +62,9 @@ func TestLoopPublishesOnlySelectableServersAndFailedAsDown(t *testing.T) {
 	if len(sink.p.Sequence) != 64 || p.PNew != 0 {
 		t.Fatalf("sink got %d slots, p_new %v at low load", len(sink.p.Sequence), p.PNew)
 	}
+	if st := l.Last(); len(st.Forecasts) != 4 || len(st.Errors) != 4 || len(st.Costs) != 4 || st.Costs[0] <= 0 {
+		t.Fatalf("per-server shell figures missing: %+v", st)
+	}
 	// the less loaded active server gets more of the new sessions
 	if sh := l.Last().Shares; sh[0] <= sh[3] {
 		t.Errorf("shares %v: server 0 (load 0.2) should get more than server 3 (0.3)", sh)

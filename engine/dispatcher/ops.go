@@ -251,6 +251,9 @@ func (d *Dispatcher) newBackend() (*dpview.Backend, error) {
 	if d.loop != nil {
 		s.Control = d.loop
 	}
+	if d.path != nil {
+		s.AnnounceInstall = func() api.Histogram { return api.Log2Histogram(d.path.AnnounceInstallLatency()) }
+	}
 	return dpview.NewBackend(s)
 }
 

@@ -147,6 +147,24 @@ func (s *Shell) Estimate(id cluster.ServerID) float64 {
 	return s.srv[id].fc.Estimate()
 }
 
+// Forecast returns f of eq (6) for server id: the forecast for the next
+// interval.
+func (s *Shell) Forecast(id cluster.ServerID) float64 {
+	if int(id) >= len(s.srv) {
+		return math.NaN()
+	}
+	return s.srv[id].fc.Forecast()
+}
+
+// Err returns err of eq (7) for server id: how far the last forecast was
+// from the measurement.
+func (s *Shell) Err(id cluster.ServerID) float64 {
+	if int(id) >= len(s.srv) {
+		return math.NaN()
+	}
+	return s.srv[id].fc.Err()
+}
+
 // Cost returns the learned per-session load cost of server id.
 func (s *Shell) Cost(id cluster.ServerID) float64 {
 	if int(id) >= len(s.srv) {

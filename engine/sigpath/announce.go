@@ -2,6 +2,7 @@ package sigpath
 
 import (
 	"errors"
+	"math/bits"
 	"sync/atomic"
 	"time"
 
@@ -41,12 +42,16 @@ type AnnounceCounters struct {
 }
 
 type annSlot struct {
-	m   announce.Message
-	key [announce.MaxKey]byte
+	m      announce.Message
+	key    [announce.MaxKey]byte
+	queued time.Time // when the receiver handed it over
 }
 
 type annCounters struct {
 	queued, dropped, applied, expected, ended, noServer, orphans, noSession, failed, hellos atomic.Uint64
+	// install[b]: applied announcements that took 2^b..2^(b+1) ns from the
+	// receiver's hand-off to their expectations in the data plane's table
+	install [40]atomic.Uint64
 }
 
 // annQueue is a Path's queue: free and ready slots, preallocated, so neither
@@ -84,6 +89,7 @@ func (p *Path) Announce(m *announce.Message) {
 	}
 	s.m = *m
 	s.m.Key = s.key[:copy(s.key[:], m.Key)]
+	s.queued = time.Now()
 	q.ctr.queued.Add(1)
 	q.waiting.Add(1)
 	q.ready <- s // cannot block: as many ready places as slots
@@ -109,7 +115,14 @@ func (p *Path) drainAnnouncements(now time.Time) int {
 		select {
 		case s := <-q.ready:
 			q.waiting.Add(-1)
-			p.applyAnnouncement(now, q, &s.m)
+			if p.applyAnnouncement(now, q, &s.m) {
+				ns := uint64(time.Since(s.queued).Nanoseconds())
+				b := 0
+				if ns > 0 {
+					b = min(bits.Len64(ns)-1, len(q.ctr.install)-1)
+				}
+				q.ctr.install[b].Add(1)
+			}
 			q.free <- s
 		default:
 			return n
@@ -121,11 +134,11 @@ func (p *Path) drainAnnouncements(now time.Time) int {
 // applyAnnouncement rebuilds the server->client message the gateway saw
 // (Dir FromServer: source the VIP side, destination the client) and hands
 // it to the tracker.
-func (p *Path) applyAnnouncement(now time.Time, q *annQueue, m *announce.Message) {
+func (p *Path) applyAnnouncement(now time.Time, q *annQueue, m *announce.Message) (applied bool) {
 	c := &q.ctr
 	if m.Type != announce.TypeAnnounce {
 		c.hellos.Add(1)
-		return
+		return false
 	}
 	meta := inspect.Meta{Src: m.Server, Dst: m.Client, Dir: inspect.FromServer, Transport: p.announceTransport(m)}
 	resultOf(m, &q.res)
@@ -133,13 +146,13 @@ func (p *Path) applyAnnouncement(now time.Time, q *annQueue, m *announce.Message
 	switch {
 	case errors.Is(err, session.ErrUnknownSession):
 		c.orphans.Add(1)
-		return
+		return false
 	case errors.Is(err, session.ErrNoSession):
 		c.noSession.Add(1)
-		return
+		return false
 	case err != nil:
 		c.failed.Add(1)
-		return
+		return false
 	}
 	c.applied.Add(1)
 	c.expected.Add(uint64(d.Expected))
@@ -149,6 +162,18 @@ func (p *Path) applyAnnouncement(now time.Time, q *annQueue, m *announce.Message
 	if d.NeedsServer {
 		c.noServer.Add(1)
 	}
+	return true
+}
+
+// AnnounceInstallLatency returns the log2 histogram (counts[b] of 2^b to
+// 2^(b+1) ns) of applied announcements' time from the receiver's hand-off
+// to their expectations being in the data plane; safe from any goroutine.
+func (p *Path) AnnounceInstallLatency() []uint64 {
+	out := make([]uint64, len(p.ann.ctr.install))
+	for i := range out {
+		out[i] = p.ann.ctr.install[i].Load()
+	}
+	return out
 }
 
 // announceTransport guesses the signalling transport, which the format does

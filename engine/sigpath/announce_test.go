@@ -107,6 +107,13 @@ func TestAnnounceInstallsAndEnds(t *testing.T) {
 	if dp.ExpectLen() != 4 {
 		t.Fatalf("%d expectation keys installed, want the answer's RTP and RTCP too", dp.ExpectLen())
 	}
+	var observed uint64
+	for _, n := range p.AnnounceInstallLatency() {
+		observed += n
+	}
+	if observed != 1 {
+		t.Fatalf("install latency histogram holds %d observations, want the one applied announcement", observed)
+	}
 	s, ok := p.tr.SessionByKey(session.KindSIP, "call-1@x")
 	if !ok {
 		t.Fatal("session lost")

@@ -128,6 +128,9 @@ func (b *Backend) Servers() []api.ServerStatus {
 		if i < len(last.Estimates) {
 			sh.Estimate = last.Estimates[i]
 		}
+		if i < len(last.Forecasts) && i < len(last.Errors) && i < len(last.Costs) {
+			sh.Forecast, sh.Error, sh.Cost = last.Forecasts[i], last.Errors[i], last.Costs[i]
+		}
 		for _, v := range last.Servers {
 			if v.ID == id {
 				n.Sessions = v.Sessions
