@@ -18,6 +18,8 @@ import (
 //	                       the two announced ports it expects
 //	max_flows_8gib         the flow capacity whose IPv4 + IPv6 tables (a
 //	                       worker has both, of the same capacity) fit 8 GiB
+//
+// and the Go side's share (goSessionMemory).
 func tableMemory(o *opts, res map[string]any) error {
 	const entries = 1 << 20
 	cmd := exec.Command("go", "run", "./test/bench/tablemem", fmt.Sprint(entries))
@@ -46,5 +48,5 @@ func tableMemory(o *opts, res map[string]any) error {
 	res["bytes_per_expectation"] = round3(x)
 	res["bytes_per_session"] = round3(3*f4 + 2*x)
 	res["max_flows_8gib"] = int64(float64(8<<30) / (f4 + f6))
-	return nil
+	return goSessionMemory(res)
 }

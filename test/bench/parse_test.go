@@ -103,3 +103,22 @@ func TestFailedPackages(t *testing.T) {
 		t.Errorf("failedPackages = %v", got)
 	}
 }
+
+func TestGoSessionMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates and feeds a 2000-call capture")
+	}
+	res := map[string]any{}
+	if err := goSessionMemory(res); err != nil {
+		t.Fatal(err)
+	}
+	b, ok := res["go_bytes_per_session"].(int)
+	// a session holds at least its Call-ID and a flow key; far less than 1 MB
+	if !ok || b < 64 || b > 1<<20 {
+		t.Errorf("go_bytes_per_session = %v", res["go_bytes_per_session"])
+	}
+	if f := res["go_flows_per_session"].(float64); f < 3 {
+		t.Errorf("%v flows per live call: want signalling and media flows", f)
+	}
+	t.Logf("%v", res)
+}
