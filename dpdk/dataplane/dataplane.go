@@ -309,3 +309,10 @@ func (d *Dataplane) waitSeen(v uint64) error {
 
 // Lcores returns the worker lcores, worker i on Lcores()[i].
 func (d *Dataplane) Lcores() []uint { return append([]uint(nil), d.lcores...) }
+
+// Servers returns the number of configured servers (ids 0..n-1), as last
+// set by New or Reconfigure; safe from any goroutine.
+func (d *Dataplane) Servers() int { return int(d.nsrv.Load()) }
+
+// SelectionSlots returns the length of a published selection sequence.
+func (d *Dataplane) SelectionSlots() int { return d.cfg.SelectionSlots }

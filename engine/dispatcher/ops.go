@@ -38,7 +38,8 @@ func (d *Dispatcher) staticPolicy(now time.Time) (dataplane.Policy, string) {
 	d.op.mu.Lock()
 	defer d.op.mu.Unlock()
 	var ids, down []cluster.ServerID
-	for _, id := range ServerIDs(d.cfg) {
+	for i := range d.dp.Servers() { // the data plane's count: Reload may swap d.cfg meanwhile
+		id := cluster.ServerID(i)
 		at, drained := d.op.drained[id]
 		switch {
 		case d.op.removed[id]:
@@ -48,7 +49,7 @@ func (d *Dispatcher) staticPolicy(now time.Time) (dataplane.Policy, string) {
 			ids = append(ids, id)
 		}
 	}
-	return dataplane.Policy{Sequence: dataplane.RoundRobin(ids, int(d.cfg.Dataplane.SelectionSlots)), Down: down},
+	return dataplane.Policy{Sequence: dataplane.RoundRobin(ids, d.dp.SelectionSlots()), Down: down},
 		fmt.Sprint(ids, down)
 }
 
