@@ -29,7 +29,7 @@ type Counters struct {
 	FwdStateless    uint64 `json:"fwd_stateless"`
 	FwdSig          uint64 `json:"fwd_sig"` // signalling forwarded on Go's decision
 	SigDecide       uint64 `json:"sig_decide"`
-	SigTap          uint64 `json:"sig_tap"`
+	SigTap          uint64 `json:"sig_tap"` // TCP signalling segments held for Go (SigHold)
 	SigGateway      uint64 `json:"sig_gateway"`
 	SigRingFull     uint64 `json:"sig_ring_full"`
 	ExpectHit       uint64 `json:"expect_hit"`

@@ -133,8 +133,9 @@ void dp_sig_complete(struct dp_worker **ws, int nw, const struct dp_sigmsg *msgs
 		struct dp_worker *w = ws[msgs[i].worker];
 		if (msgs[i].worker < DP_MAX_WORKERS)
 			done[msgs[i].worker]++;
-		if (msgs[i].kind == DP_SIG_DECIDE) {
-			((struct dp_sigmeta *)m->buf_addr)->server = servers[i];
+		if (msgs[i].kind == DP_SIG_DECIDE || msgs[i].kind == DP_SIG_HOLD) {
+			if (msgs[i].kind == DP_SIG_DECIDE) /* HOLD keeps the connection's server */
+				((struct dp_sigmeta *)m->buf_addr)->server = servers[i];
 			/* from_go is as large as to_go: it cannot be full */
 			if (rte_ring_sp_enqueue(w->from_go, m) != 0)
 				rte_pktmbuf_free(m);

@@ -6,12 +6,16 @@
  *   DECIDE  SIP over UDP to the VIP: the server depends on the Call-ID, so the
  *           worker does not forward it; Go returns it on from_go with the
  *           server it chose (or DP_SIG_DROP).
- *   TAP     a frame of a TCP signalling connection (SIP/TCP, RTSP), forwarded
- *           by the worker as usual; Go holds an extra reference and frees it.
+ *   HOLD    a segment of a TCP signalling connection (SIP/TCP, RTSP) with a
+ *           payload: its server is the connection's, known to the worker, but
+ *           it is held until Go has applied it, so what it announces (an
+ *           RTSP SETUP's client_port, an SDP offer) is in the expectation
+ *           table before the server can answer and the client send media.
+ *           Go hands it back on from_go.
  *   GATEWAY a server->client signalling frame (source is a VIP): in replay,
  *           the gateway's view; inspected, never forwarded.
- * from_go (Go → worker, SP/SC) returns DECIDE mbufs, adopted at a burst
- * boundary. Go advances sig_done after each message is fully applied
+ * from_go (Go → worker, SP/SC) returns DECIDE and HOLD mbufs, adopted at a
+ * burst boundary. Go advances sig_done after each message is fully applied
  * (expectations installed); in lockstep mode (replay) a worker waits for it
  * before its next packet, so results do not depend on the machine's speed.
  *
@@ -34,7 +38,7 @@
 
 #include "dp.h"
 
-enum dp_sig_kind { DP_SIG_DECIDE = 1, DP_SIG_TAP = 2, DP_SIG_GATEWAY = 3 };
+enum dp_sig_kind { DP_SIG_DECIDE = 1, DP_SIG_HOLD = 2, DP_SIG_GATEWAY = 3 };
 
 #define DP_SIG_DROP 0xffff
 

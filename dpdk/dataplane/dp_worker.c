@@ -93,10 +93,10 @@ static inline int dp_sig_send(struct dp_worker *w, struct rte_mbuf *m, uint8_t k
 	meta->server = server;
 	meta->kind = kind;
 	meta->port_idx = (uint8_t)pi;
-	if (kind != DP_SIG_DECIDE)
+	if (kind == DP_SIG_GATEWAY) /* Go reads it; the worker drops its own reference */
 		rte_mbuf_refcnt_update(m, 1);
 	if (rte_ring_sp_enqueue(w->to_go, m) != 0) {
-		if (kind != DP_SIG_DECIDE)
+		if (kind == DP_SIG_GATEWAY)
 			rte_mbuf_refcnt_update(m, -1);
 		w->cnt.sig_ring_full++;
 		return -1;
@@ -104,7 +104,7 @@ static inline int dp_sig_send(struct dp_worker *w, struct rte_mbuf *m, uint8_t k
 	w->sig_sent++;
 	if (kind == DP_SIG_DECIDE)
 		w->cnt.sig_decide++;
-	else if (kind == DP_SIG_TAP)
+	else if (kind == DP_SIG_HOLD)
 		w->cnt.sig_tap++;
 	else
 		w->cnt.sig_gateway++;
@@ -320,15 +320,16 @@ static void dp_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts,
 			drop[ndrop++] = m;
 			continue;
 		}
-		w->cnt.server_pkts[s]++;
-		dp_rewrite(w, pol, rte_pktmbuf_mtod(m, uint8_t *), (uint16_t)s, pi);
 		if (c->sig_enabled && pk[i].proto == IPPROTO_TCP) {
 			uint16_t dp = rte_be_to_cpu_16(fam6 ? pk[i].k6.dport : pk[i].k4.dport);
 			const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
 			uint32_t pay = pk[i].l4_off + (uint32_t)(d[pk[i].l4_off + 12] >> 4) * 4;
-			if (dp_is_sig_class(c->tcp_class[dp]) && pay < pk[i].l4_end)
-				dp_sig_send(w, m, DP_SIG_TAP, (uint16_t)s, pi);
+			if (dp_is_sig_class(c->tcp_class[dp]) && pay < pk[i].l4_end &&
+			    dp_sig_send(w, m, DP_SIG_HOLD, (uint16_t)s, pi) == 0)
+				continue; /* forwarded to s once Go has applied it */
 		}
+		w->cnt.server_pkts[s]++;
+		dp_rewrite(w, pol, rte_pktmbuf_mtod(m, uint8_t *), (uint16_t)s, pi);
 		tx[ntx++] = m;
 	}
 	if (ntx) {
@@ -364,7 +365,8 @@ static void dp_sig_adopt(struct dp_worker *w, const struct dp_policy *pol)
 			drop[ndrop++] = m;
 			continue;
 		}
-		w->cnt.fwd_sig++;
+		if (meta->kind == DP_SIG_DECIDE)
+			w->cnt.fwd_sig++; /* a held TCP segment was counted as fwd_hit/fwd_new */
 		w->cnt.server_pkts[s]++;
 		dp_rewrite(w, pol, rte_pktmbuf_mtod(m, uint8_t *), s, meta->port_idx);
 		if (rte_eth_tx_burst(w->ports[meta->port_idx], w->queue, &m, 1) != 1) {

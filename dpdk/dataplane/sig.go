@@ -28,9 +28,10 @@ const (
 	// SigDecide: SIP over UDP to a VIP; Go chooses the server by Call-ID
 	// and the frame is forwarded when SigComplete hands it back.
 	SigDecide SigKind = C.DP_SIG_DECIDE
-	// SigTap: a copy of a TCP signalling segment the worker forwarded to
-	// Server (the connection's server).
-	SigTap SigKind = C.DP_SIG_TAP
+	// SigHold: a TCP signalling segment (SIP/TCP, RTSP) held until Go has
+	// applied it, then forwarded to Server (the connection's server), so
+	// what it announces is installed before the server can answer.
+	SigHold SigKind = C.DP_SIG_HOLD
 	// SigGateway: server->client signalling (source is a VIP), never
 	// forwarded: the gateway's view.
 	SigGateway SigKind = C.DP_SIG_GATEWAY
@@ -49,7 +50,7 @@ type Signal struct {
 	Worker   int
 	Src, Dst netip.AddrPort
 	TCP      bool
-	Server   cluster.ServerID // SigTap: the server the worker forwarded to
+	Server   cluster.ServerID // SigHold: the connection's server, where the frame goes
 	Payload  []byte
 }
 
@@ -108,8 +109,9 @@ func (d *Dataplane) SigDequeue(out []Signal) int {
 
 // SigComplete ends the messages of the last SigDequeue: servers[i] is the
 // decision for a SigDecide message i (NoServer rejects it; ignored for the
-// other kinds). Decided frames go back to their worker, the others are
-// freed, and each worker learns its messages are applied. One cgo call.
+// other kinds). Decided and held frames go back to their worker, gateway
+// frames are freed, and each worker learns its messages are applied. One
+// cgo call.
 func (d *Dataplane) SigComplete(servers []uint16) {
 	n := d.sig.n
 	dst := unsafe.Slice(d.sig.servers, SigBatch)

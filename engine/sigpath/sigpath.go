@@ -249,7 +249,7 @@ func (p *Path) message(now time.Time, s *dataplane.Signal, m inspect.Meta, ins i
 	}
 	server, ok := d.Server, d.HasServer
 	if d.NeedsServer {
-		if s.Kind == dataplane.SigTap {
+		if s.Kind == dataplane.SigHold {
 			server, ok = s.Server, true // a TCP connection's sessions follow it
 		} else if len(pol.Sequence) > 0 {
 			server, ok = pol.Sequence[p.cursor%len(pol.Sequence)], true
