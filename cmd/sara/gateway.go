@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -57,13 +55,8 @@ instead of the interface. Stops on SIGINT/SIGTERM. See docs/inspection.md.`,
 				return err
 			}
 			defer gw.Close()
-			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
-			defer stop()
-			if duration > 0 {
-				var cancel context.CancelFunc
-				ctx, cancel = context.WithTimeout(ctx, duration)
-				defer cancel()
-			}
+			ctx, cancel := stopContext(cmd.Context(), duration)
+			defer cancel()
 			log.Info("gateway started", zap.String("interface", gc.Interface), zap.String("filter", filter),
 				zap.String("announce", gc.Announce), zap.Uint32("host_id", gc.HostID), zap.Stringer("key", gc.AuthKey()))
 			go logGatewayStats(ctx, log, gw, stats)

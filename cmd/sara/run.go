@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"os"
 	"os/signal"
 	"syscall"
@@ -32,13 +31,8 @@ func init() {
 				return err
 			}
 			defer log.Sync()
-			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
-			defer stop()
-			if duration > 0 {
-				var cancel context.CancelFunc
-				ctx, cancel = context.WithTimeout(ctx, duration)
-				defer cancel()
-			}
+			ctx, cancel := stopContext(cmd.Context(), duration)
+			defer cancel()
 			d, err := dispatcher.New(cfg, log, dispatcher.Options{ConfigPath: cfgPath})
 			if err != nil {
 				return err
