@@ -36,20 +36,50 @@ type Config struct {
 // Counters of the signalling path. Plain fields: read them from the
 // goroutine that polls, or after it stopped.
 type Counters struct {
-	Messages    uint64 `json:"messages"`     // signalling messages inspected
-	BadMessages uint64 `json:"bad_messages"` // rejected by an inspector
-	NoSession   uint64 `json:"no_session"`   // outside any session (REGISTER, OPTIONS...)
-	Orphans     uint64 `json:"orphans"`      // in-session message of an unknown session
-	NewSessions uint64 `json:"new_sessions"` // sessions given a server here
-	Fallback    uint64 `json:"fallback"`     // SIP/UDP decided by source hash (no session)
-	Rejected    uint64 `json:"rejected"`     // SIP/UDP rejected: no selectable server
-	Refused     uint64 `json:"refused"`      // SIP/UDP refused by admission control (new session, or reject-all)
-	ExpectSet   uint64 `json:"expect_set"`   // expectation entries written to the data plane
-	ExpectErr   uint64 `json:"expect_errors"`
-	ExpectMany  uint64 `json:"expect_too_many"` // more sessions expect one flow than the data plane tells apart
+	Messages       uint64 `json:"messages"`        // signalling messages inspected
+	BadMessages    uint64 `json:"bad_messages"`    // rejected by an inspector
+	NoSession      uint64 `json:"no_session"`      // outside any session (REGISTER, OPTIONS...)
+	Orphans        uint64 `json:"orphans"`         // in-session message of an unknown session
+	NewSessions    uint64 `json:"new_sessions"`    // sessions given a server here
+	Fallback       uint64 `json:"fallback"`        // SIP/UDP decided by source hash (no session)
+	Rejected       uint64 `json:"rejected"`        // SIP/UDP rejected: no selectable server
+	Refused        uint64 `json:"refused"`         // SIP/UDP refused by admission control (new session, or reject-all)
+	StreamsExpired uint64 `json:"streams_expired"` // idle TCP framers forgotten
+	ExpectSet      uint64 `json:"expect_set"`      // expectation entries written to the data plane
+	ExpectErr      uint64 `json:"expect_errors"`
+	ExpectMany     uint64 `json:"expect_too_many"` // more sessions expect one flow than the data plane tells apart
 }
 
 type dirKey struct{ src, dst netip.AddrPort }
+
+// stream is one TCP direction's framer and when it last saw a segment.
+type stream struct {
+	inspect.Stream
+	last time.Time
+}
+
+// streamSweep bounds the framers examined per Poll.
+const streamSweep = 8
+
+// sweepStreams forgets up to streamSweep framers idle for longer than the
+// TCP signalling timeout (map iteration starts at a random place, so every
+// entry is visited over time without a full scan).
+func (p *Path) sweepStreams(now time.Time) {
+	idle := max(p.cfg.Timeouts.SIP, p.cfg.Timeouts.RTSP, p.cfg.Timeouts.TCP)
+	if idle <= 0 {
+		idle = time.Minute
+	}
+	n := 0
+	for k, st := range p.streams {
+		if now.Sub(st.last) > idle {
+			delete(p.streams, k)
+			p.ctr.StreamsExpired++
+		}
+		if n++; n == streamSweep {
+			return
+		}
+	}
+}
 
 // Path consumes one data plane's signalling.
 type Path struct {
@@ -59,7 +89,7 @@ type Path struct {
 	rtsp     inspect.Inspector
 	res      inspect.Result
 	cfg      Config
-	streams  map[dirKey]*inspect.Stream
+	streams  map[dirKey]*stream // TCP framers per direction, forgotten when idle (sweepStreams)
 	pol      atomic.Pointer[Policy]
 	rnd      *rand.Rand
 	cursor   int
@@ -85,7 +115,7 @@ func New(dp *dataplane.Dataplane, vips []netip.Addr, cfg Config) (*Path, error) 
 		return nil, err
 	}
 	p := &Path{dp: dp, tr: tr, sip: sip.New(), rtsp: rtsp.New(), cfg: cfg,
-		streams: map[dirKey]*inspect.Stream{}, seed: maphash.MakeSeed(), mirror: m,
+		streams: map[dirKey]*stream{}, seed: maphash.MakeSeed(), mirror: m,
 		rnd: rand.New(rand.NewPCG(1, 2)), ann: newAnnQueue(AnnounceQueueLen),
 		reqs: make(chan func(), 1)}
 	p.pol.Store(&Policy{})
@@ -134,6 +164,7 @@ func (p *Path) Poll(now time.Time) int {
 		p.dp.SigComplete(p.decision[:n])
 	}
 	p.tr.Expire(now, 64)
+	p.sweepStreams(now)
 	p.dp.ExpectReclaim()
 	return n + applied
 }
@@ -208,9 +239,11 @@ func (p *Path) handle(now time.Time, s *dataplane.Signal) uint16 {
 	k := dirKey{s.Src, s.Dst}
 	st := p.streams[k]
 	if st == nil {
-		st = inspect.NewStream(inspect.StreamConfig{})
+		st = &stream{}
+		st.Init(inspect.StreamConfig{})
 		p.streams[k] = st
 	}
+	st.last = now
 	st.Feed(s.Payload)
 	for {
 		msg, err := st.Next()
