@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/zap"
-
 	"github.com/sara-lb/sara/config"
 	"github.com/sara-lb/sara/dpdk/dataplane"
 	"github.com/sara-lb/sara/engine/dispatcher"
@@ -63,20 +61,7 @@ api: {listen: "127.0.0.1:0", token: "` + apiToken + `"}
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := dispatcher.New(c, zap.NewNop(), dispatcher.Options{ConfigPath: cfgPath})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { _, err := d.Run(ctx, time.Second); done <- err }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Error(err)
-		}
-	}()
+	d := running(t, c, dispatcher.Options{ConfigPath: cfgPath})
 	addr := d.APIAddr().String()
 	cl, err := client.New(addr, apiToken, 5*time.Second)
 	if err != nil {

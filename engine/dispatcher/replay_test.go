@@ -2,6 +2,7 @@ package dispatcher_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -9,8 +10,10 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/google/gopacket/pcapgo"
+	"go.uber.org/zap"
 
 	"github.com/sara-lb/sara/config"
 	"github.com/sara-lb/sara/dpdk/dataplane"
@@ -241,4 +244,25 @@ func TestReplayPlacesMediaFromTheClientsOffer(t *testing.T) {
 				name, kept, c.ExpectHit)
 		})
 	}
+}
+
+// running builds a dispatcher from c and runs it until the test ends
+// (stopping it and checking Run's error in Cleanup, before Close).
+func running(t *testing.T, c *config.Config, opts ...dispatcher.Options) *dispatcher.Dispatcher {
+	t.Helper()
+	d, err := dispatcher.New(c, zap.NewNop(), opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { _, err := d.Run(ctx, time.Second); done <- err }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+		d.Close()
+	})
+	return d
 }

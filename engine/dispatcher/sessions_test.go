@@ -6,10 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/zap"
-
 	"github.com/sara-lb/sara/config"
-	"github.com/sara-lb/sara/engine/dispatcher"
 	"github.com/sara-lb/sara/mgmt/api"
 	"github.com/sara-lb/sara/mgmt/api/client"
 )
@@ -26,20 +23,7 @@ func TestAPIListsLiveSessions(t *testing.T) {
 	c := fixtureConfig(t)
 	c.Dataplane.Ports = []config.Port{{Name: "net_pcap_sess0", Devargs: "rx_pcap=" + pcap + ",infinite_rx=1"}}
 	c.API.Listen = "127.0.0.1:0"
-	d, err := dispatcher.New(c, zap.NewNop())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { _, err := d.Run(ctx, time.Second); done <- err }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Error(err)
-		}
-	}()
+	d := running(t, c)
 	cl, err := client.New(d.APIAddr().String(), "", 5*time.Second)
 	if err != nil {
 		t.Fatal(err)
