@@ -20,7 +20,8 @@ var DropReasons = func() []string {
 
 // Counters are one worker's (or the sum of all workers') counters.
 // Invariants, once no SigDecide message is in flight:
-// RX = Forwarded() + Σ Drops - Drops[tx_full]; TX + Drops[tx_full] = Forwarded().
+// RX = Forwarded() + ARPReplies + Σ Drops - Drops[tx_full];
+// TX + Drops[tx_full] = Forwarded() + ARPReplies.
 type Counters struct {
 	RX              uint64 `json:"rx"`
 	TX              uint64 `json:"tx"`
@@ -38,6 +39,7 @@ type Counters struct {
 	FlowEvLost      uint64 `json:"flow_events_lost"`     // lost: ring full
 	FlowEvApplied   uint64 `json:"flow_events_applied"`  // installs/deletes applied
 	FlowEvRejected  uint64 `json:"flow_events_rejected"` // installs without room
+	ARPReplies      uint64 `json:"arp_replies"`          // ARP requests for a VIP answered
 	// SigLatency[b] counts SigDecide round trips (worker → Go → worker)
 	// of 2^b to 2^(b+1) nanoseconds.
 	SigLatency      []uint64          `json:"sig_latency_log2ns"`
@@ -124,6 +126,7 @@ func (c *Counters) add(w *C.struct_dp_counters, servers int) {
 	c.FlowEvLost += uint64(w.ev_lost)
 	c.FlowEvApplied += uint64(w.ev_applied)
 	c.FlowEvRejected += uint64(w.ev_rejected)
+	c.ARPReplies += uint64(w.arp_replies)
 	if c.SigLatency == nil {
 		c.SigLatency = make([]uint64, len(w.sig_lat))
 	}

@@ -35,21 +35,23 @@ var instances atomic.Uint32
 
 // Dataplane is a running (or ready) set of workers with their ports.
 type Dataplane struct {
-	cfg     Config
-	pool    *mempool.Pool
-	ports   []*ethdev.Port
-	conf    *C.struct_dp_conf
-	shared  *C.struct_dp_shared
-	pol     [2]*C.struct_dp_policy
-	cur     int // index in pol of the published policy
-	workers []*C.struct_dp_worker
-	wsC     **C.struct_dp_worker // C array of workers for the signalling calls
-	lcores  []uint
-	started bool
-	sig     sigState
-	exp     expectState
-	pubMu   sync.Mutex   // Publish and Reconfigure
-	nsrv    atomic.Int32 // len(cfg.ServerMACs), for readers of counters
+	cfg        Config
+	pool       *mempool.Pool
+	ports      []*ethdev.Port
+	conf       *C.struct_dp_conf
+	shared     *C.struct_dp_shared
+	pol        [2]*C.struct_dp_policy
+	cur        int // index in pol of the published policy
+	workers    []*C.struct_dp_worker
+	wsC        **C.struct_dp_worker // C array of workers for the signalling calls
+	lcores     []uint
+	started    bool
+	sig        sigState
+	exp        expectState
+	pubMu      sync.Mutex   // Publish and Reconfigure
+	standby    bool         // SetStandby; guarded by pubMu
+	lastPolicy Policy       // the last published; guarded by pubMu
+	nsrv       atomic.Int32 // len(cfg.ServerMACs), for readers of counters
 }
 
 // New builds the data plane: mempool, ports (one rx/tx queue pair per

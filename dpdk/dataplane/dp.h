@@ -46,6 +46,7 @@ enum dp_drop {
 	DP_DROP_ADMIT_NEW,   /* new session refused by admission control (p_new) */
 	DP_DROP_ADMIT_MEDIA, /* media of an established session dropped under overload (p_est) */
 	DP_DROP_ADMIT_ALL,   /* everything refused: load at or above capacity */
+	DP_DROP_ARP,         /* ARP not answered: not a request for a VIP, gratuitous, or standby */
 	DP_DROP__COUNT
 };
 
@@ -144,7 +145,8 @@ struct dp_policy {
 	uint32_t p_new;  /* admission (SA2C): refuse a new session if rand32 < p_new */
 	uint32_t p_est;  /* drop a media packet of an established session if rand32 < p_est */
 	uint8_t reject_all; /* refuse every frame (l >= C) */
-	uint8_t pad[3];
+	uint8_t standby;    /* hot standby: no ARP answers, imported flows kept alive (dp_sync.h) */
+	uint8_t pad[2];
 	/* Reloadable with the policy (config reload): servers and timeouts. */
 	uint32_t nservers;
 	uint32_t timeout_ms[DP_TC__COUNT];
@@ -160,8 +162,8 @@ struct dp_shared {
 /* Per-worker counters: plain increments by the owner, read by Go.
  * Invariants, once no DECIDE message is in flight (sig_decide = fwd_sig +
  * drop[SIG_REJECTED]):
- *   rx = fwd_hit + fwd_new + fwd_stateless + fwd_sig + Σ drop[r] - drop[TX_FULL]
- *   tx + drop[TX_FULL] = fwd_hit + fwd_new + fwd_stateless + fwd_sig */
+ *   rx = fwd_hit + fwd_new + fwd_stateless + fwd_sig + arp_replies + Σ drop[r] - drop[TX_FULL]
+ *   tx + drop[TX_FULL] = fwd_hit + fwd_new + fwd_stateless + fwd_sig + arp_replies */
 struct dp_counters {
 	uint64_t rx;
 	uint64_t tx;
@@ -188,6 +190,7 @@ struct dp_counters {
 	uint64_t ev_lost;       /* flow records lost: ev_out full (the backup resyncs) */
 	uint64_t ev_applied;    /* installs/deletes applied from Go */
 	uint64_t ev_rejected;   /* installs that found no room */
+	uint64_t arp_replies;   /* ARP requests for a VIP answered (sent back out of their port) */
 	uint64_t sig_lat[32];   /* DECIDE round trip, histogram of log2(ns) */
 	uint64_t drop[DP_DROP__COUNT];
 	uint64_t server_pkts[DP_MAX_SERVERS];  /* frames forwarded to each server */
@@ -223,7 +226,10 @@ struct dp_worker {
 int dp_ftable_init(struct dp_ftable *t, const char *name, uint32_t entries, uint32_t key_len, int socket);
 void dp_ftable_free(struct dp_ftable *t);
 uint32_t dp_ftable_purge(struct dp_worker *w, struct dp_ftable *t, const uint32_t *timeout_ms, uint32_t now,
-			 uint32_t budget);
+			 uint32_t budget, int standby);
+
+/* dp_arp.c */
+int dp_arp_answer(const struct dp_conf *c, uint8_t *d, uint32_t len, const struct rte_ether_addr *mac, int answer);
 
 /* dp_sync.c */
 void dp_ev_report(struct dp_worker *w, uint8_t type, const struct dp_ftable *t, const uint8_t *e);

@@ -3,7 +3,8 @@
  * creation, release and the incremental purge. The owning worker is the
  * only writer and reader while it runs. Expiry walks entries by index with
  * a cursor, a bounded number per call: a flow idle for its class timeout
- * becomes inactive, after twice the timeout it is deleted.
+ * becomes inactive, after twice the timeout it is deleted. On a hot
+ * standby the same walk keeps every (imported) flow fresh instead.
  */
 #include <errno.h>
 
@@ -34,7 +35,7 @@ void dp_ftable_free(struct dp_ftable *t)
 }
 
 uint32_t dp_ftable_purge(struct dp_worker *w, struct dp_ftable *t, const uint32_t *tmo, uint32_t now,
-			 uint32_t budget)
+			 uint32_t budget, int standby)
 {
 	uint32_t n = 0;
 	for (; n < budget; n++) {
@@ -44,6 +45,13 @@ uint32_t dp_ftable_purge(struct dp_worker *w, struct dp_ftable *t, const uint32_
 		struct dp_flow *f = dp_ft_flow(t, e);
 		if (!(f->flags & DP_F_VALID))
 			continue;
+		if (standby) {
+			/* A hot standby's flows are the primary's: they end when
+			 * the primary's expiry is replicated (DP_EV_DELETE), and
+			 * their idle time starts at takeover. */
+			f->last_seen = now;
+			continue;
+		}
 		uint32_t idle = now - f->last_seen;
 		uint32_t limit = tmo[f->tclass];
 		if (idle > 2 * limit) {

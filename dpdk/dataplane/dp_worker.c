@@ -38,6 +38,7 @@ static const char *const dp_drop_names[DP_DROP__COUNT] = {
 	[DP_DROP_ADMIT_NEW] = "admission_new",
 	[DP_DROP_ADMIT_MEDIA] = "admission_media",
 	[DP_DROP_ADMIT_ALL] = "admission_all",
+	[DP_DROP_ARP] = "arp",
 };
 
 const char *dp_drop_name(int reason)
@@ -281,6 +282,17 @@ static void dp_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts,
 		    c->udp_class[rte_be_to_cpu_16(pk[i].family == 4 ? pk[i].k4.dport : pk[i].k6.dport)] == DP_TC_SIP &&
 		    dp_sig_send(w, m, DP_SIG_DECIDE, DP_SIG_DROP, pi) == 0)
 			continue; /* Go decides by Call-ID and hands it back */
+		if (unlikely(r == DP_DROP_ETHERTYPE)) {
+			int a = dp_arp_answer(c, rte_pktmbuf_mtod(m, uint8_t *), rte_pktmbuf_data_len(m), &w->port_mac[pi],
+					      !pol->standby);
+			if (a > 0) {
+				w->cnt.arp_replies++;
+				tx[ntx++] = m;
+				continue;
+			}
+			if (a == 0)
+				r = DP_DROP_ARP;
+		}
 		if (r >= 0) {
 			w->cnt.drop[r]++;
 			drop[ndrop++] = m;
@@ -421,8 +433,8 @@ int dp_worker_run(void *arg)
 		}
 		if (++loops >= c->purge_every) {
 			loops = 0;
-			dp_ftable_purge(w, &w->t4, pol->timeout_ms, now, c->purge_budget);
-			dp_ftable_purge(w, &w->t6, pol->timeout_ms, now, c->purge_budget);
+			dp_ftable_purge(w, &w->t4, pol->timeout_ms, now, c->purge_budget, pol->standby);
+			dp_ftable_purge(w, &w->t6, pol->timeout_ms, now, c->purge_budget, pol->standby);
 		}
 		w->cnt.cycles_total = t1 - start; /* purge time falls in the next loop */
 	}

@@ -54,6 +54,30 @@ func prob32(p float64) C.uint32_t {
 func (d *Dataplane) Publish(p Policy) error {
 	d.pubMu.Lock()
 	defer d.pubMu.Unlock()
+	return d.publishLocked(p)
+}
+
+// SetStandby makes the data plane a hot standby (true) or the VIP's owner
+// (false), republishing the last policy with the flag: a standby answers
+// no ARP request for a VIP and keeps every flow alive (its flows are the
+// primary's, installed by PushFlows and deleted when the primary's expire);
+// the owner answers ARP and expires idle flows. A new data plane owns the
+// VIP.
+func (d *Dataplane) SetStandby(standby bool) error {
+	d.pubMu.Lock()
+	defer d.pubMu.Unlock()
+	d.standby = standby
+	return d.publishLocked(d.lastPolicy)
+}
+
+// Standby reports whether the data plane is a hot standby (SetStandby).
+func (d *Dataplane) Standby() bool {
+	d.pubMu.Lock()
+	defer d.pubMu.Unlock()
+	return d.standby
+}
+
+func (d *Dataplane) publishLocked(p Policy) error {
 	n := len(p.Sequence)
 	if n != 0 && n != d.cfg.SelectionSlots {
 		return fmt.Errorf("%w: sequence of %d slots, want %d", ErrPolicy, n, d.cfg.SelectionSlots)
@@ -86,8 +110,14 @@ func (d *Dataplane) Publish(p Policy) error {
 	if p.RejectAll {
 		next.reject_all = 1
 	}
+	next.standby = 0
+	if d.standby {
+		next.standby = 1
+	}
 	C.dp_publish(d.shared, next)
 	d.cur = 1 - d.cur
+	d.lastPolicy = Policy{Sequence: append([]cluster.ServerID(nil), p.Sequence...),
+		Down: append([]cluster.ServerID(nil), p.Down...), PNew: p.PNew, PEst: p.PEst, RejectAll: p.RejectAll}
 	return nil
 }
 

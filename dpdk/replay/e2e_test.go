@@ -91,8 +91,12 @@ func TestReplayForwardsSessionsStickyAndCountsDrops(t *testing.T) {
 		fw.raw([]byte{1, 2, 3, 4, 5})
 		wantDrops["runt"]++
 		arp := fw.udp4(client(3), vip4, 1, 2, 10)
-		arp[12], arp[13] = 0x08, 0x06
+		arp[12], arp[13] = 0x08, 0x06 // ARP ethertype, not an ARP request
 		fw.raw(arp)
+		wantDrops["arp"]++
+		lldp := fw.udp4(client(3), vip4, 1, 2, 10)
+		lldp[12], lldp[13] = 0x88, 0xcc
+		fw.raw(lldp)
 		wantDrops["ethertype"]++
 		b := fw.udp4(client(4), vip4, 1, 2, 10)
 		b[14] = 0x44 // IHL 4

@@ -105,7 +105,7 @@ func Run(cfg dataplane.Config, in, out string, setup Setup) (*Result, error) {
 		}
 		got := st.RxPackets + st.RxErrors + st.RxNoMbuf
 		c := dp.Totals()
-		settled := c.RX == c.Forwarded()+c.DropTotal()-c.Drops["tx_full"]
+		settled := c.RX == c.Forwarded()+c.ARPReplies+c.DropTotal()-c.Drops["tx_full"]
 		if got >= frames && c.RX >= st.RxPackets && settled {
 			break
 		}

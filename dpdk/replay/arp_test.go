@@ -1,0 +1,122 @@
+package replay_test
+
+import (
+	"bytes"
+	"io"
+	"net"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/gopacket"
+	"github.com/google/gopacket/layers"
+	"github.com/google/gopacket/pcapgo"
+
+	"github.com/sara-lb/sara/dpdk/dataplane"
+	"github.com/sara-lb/sara/dpdk/replay"
+)
+
+// arpRequest is "who has target? tell sender" from mac.
+func arpRequest(fw *frameWriter, mac net.HardwareAddr, sender, target netip.Addr) []byte {
+	s, t := sender.As4(), target.As4()
+	return fw.layers(
+		&layers.Ethernet{SrcMAC: mac, DstMAC: layers.EthernetBroadcast, EthernetType: layers.EthernetTypeARP},
+		&layers.ARP{AddrType: layers.LinkTypeEthernet, Protocol: layers.EthernetTypeIPv4, HwAddressSize: 6,
+			ProtAddressSize: 4, Operation: layers.ARPRequest, SourceHwAddress: mac, SourceProtAddress: s[:],
+			DstHwAddress: make([]byte, 6), DstProtAddress: t[:]})
+}
+
+// replayARP replays requests through a data plane that owns the VIP
+// (standby false) or is a hot standby, and returns the counters and the
+// frames it sent.
+func replayARP(t *testing.T, standby bool, frames func(fw *frameWriter)) (dataplane.Counters, [][]byte) {
+	t.Helper()
+	dir := t.TempDir()
+	in, out := filepath.Join(dir, "in.pcap"), filepath.Join(dir, "out.pcap")
+	f, err := os.Create(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pw := pcapgo.NewWriter(f)
+	if err := pw.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
+		t.Fatal(err)
+	}
+	fw := &frameWriter{t: t, w: pw, ts: time.Unix(1700000000, 0)}
+	frames(fw)
+	f.Close()
+	res, err := replay.Run(baseConfig(), in, out, func(dp *dataplane.Dataplane) (func(), error) {
+		if _, err := publishAll(dp); err != nil {
+			return nil, err
+		}
+		return nil, dp.SetStandby(standby)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	of, err := os.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer of.Close()
+	r, err := pcapgo.NewReader(of)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sent [][]byte
+	for {
+		b, _, err := r.ReadPacketData()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		sent = append(sent, b)
+	}
+	return res.Counters, sent
+}
+
+// TestARPResponder: the VIP's owner answers "who has VIP?" out of the port
+// it came in on; requests for other addresses, gratuitous ARPs (its own
+// takeover announcements looped back) and every request on a hot standby
+// are dropped and counted as arp.
+func TestARPResponder(t *testing.T) {
+	router := net.HardwareAddr{2, 0xaa, 0, 0, 0, 1}
+	gw := netip.MustParseAddr("10.0.0.1")
+	frames := func(fw *frameWriter) {
+		fw.raw(arpRequest(fw, router, gw, vip4))                                   // answered
+		fw.raw(arpRequest(fw, router, gw, netip.MustParseAddr("10.0.0.55")))       // not a VIP
+		fw.raw(arpRequest(fw, router, vip4, vip4))                                 // gratuitous
+		fw.raw(arpRequest(fw, router, netip.MustParseAddr("10.0.0.2"), vip4)[:30]) // cut short
+	}
+	c, sent := replayARP(t, false, frames)
+	if c.ARPReplies != 1 || c.Drops["arp"] != 3 || c.TX != 1 || len(sent) != 1 {
+		t.Fatalf("owner: replies %d, arp drops %d, tx %d, sent %d; want 1, 3, 1, 1", c.ARPReplies, c.Drops["arp"], c.TX, len(sent))
+	}
+	if c.RX != c.Forwarded()+c.ARPReplies+c.DropTotal()-c.Drops["tx_full"] {
+		t.Fatalf("counters do not reconcile: %+v", c)
+	}
+	p := gopacket.NewPacket(sent[0], layers.LayerTypeEthernet, gopacket.Default)
+	eth, _ := p.Layer(layers.LayerTypeEthernet).(*layers.Ethernet)
+	a, _ := p.Layer(layers.LayerTypeARP).(*layers.ARP)
+	if eth == nil || a == nil {
+		t.Fatalf("reply is not ARP: %v", p)
+	}
+	v, g := vip4.As4(), gw.As4()
+	switch {
+	case a.Operation != layers.ARPReply:
+		t.Errorf("operation %d, want reply", a.Operation)
+	case !bytes.Equal(eth.DstMAC, router) || !bytes.Equal(a.DstHwAddress, router) || !bytes.Equal(a.DstProtAddress, g[:]):
+		t.Errorf("reply to %v / %v %v, want the requester %v %v", eth.DstMAC, a.DstHwAddress, a.DstProtAddress, router, gw)
+	case !bytes.Equal(a.SourceProtAddress, v[:]) || !bytes.Equal(a.SourceHwAddress, eth.SrcMAC) ||
+		bytes.Equal(eth.SrcMAC, make([]byte, 6)):
+		t.Errorf("reply says %v is at %v (frame from %v), want the VIP at the port's MAC", a.SourceProtAddress, a.SourceHwAddress, eth.SrcMAC)
+	}
+
+	c, sent = replayARP(t, true, frames)
+	if c.ARPReplies != 0 || c.Drops["arp"] != 4 || len(sent) != 0 {
+		t.Fatalf("standby: replies %d, arp drops %d, sent %d; want 0, 4, 0", c.ARPReplies, c.Drops["arp"], len(sent))
+	}
+}
