@@ -62,7 +62,7 @@ func New(cfg Config, log *zap.Logger) (*Agent, error) {
 		return nil, err
 	}
 	sa, err := sysload.New(sysload.Config{ServicePort: cfg.ServicePort, ServiceProto: cfg.ServiceProto,
-		IODivisor: cfg.IODivisor, BacklogLimit: cfg.BacklogLimit})
+		IODivisor: cfg.IODivisor, BacklogLimit: cfg.BacklogLimit, CPUCgroup: cfg.CPUCgroup})
 	if err != nil {
 		return nil, err
 	}
@@ -197,7 +197,7 @@ func (a *Agent) Counters() Counters {
 // fraction during interval), as `sara agent sample` prints it.
 func SampleOnce(cfg Config, interval time.Duration) (cluster.LoadVector, sysload.Raw, error) {
 	sa, err := sysload.New(sysload.Config{ServicePort: cfg.ServicePort, ServiceProto: cfg.ServiceProto,
-		IODivisor: cfg.IODivisor, BacklogLimit: cfg.BacklogLimit})
+		IODivisor: cfg.IODivisor, BacklogLimit: cfg.BacklogLimit, CPUCgroup: cfg.CPUCgroup})
 	if err != nil {
 		return cluster.LoadVector{}, sysload.Raw{}, err
 	}

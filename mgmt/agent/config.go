@@ -38,6 +38,9 @@ type Config struct {
 	ServiceProto string `mapstructure:"service_proto"`
 	// BacklogLimit replaces somaxconn / rmem_default as Backlog's divisor.
 	BacklogLimit uint64 `mapstructure:"backlog_limit"`
+	// CPUCgroup, when set, makes the CPU component the service's cgroup
+	// (path below /sys/fs/cgroup) against its CPU limit, not the node's CPU.
+	CPUCgroup string `mapstructure:"cpu_cgroup"`
 	// IODivisor is the in-flight I/O count that reads as a full queue.
 	IODivisor float64 `mapstructure:"io_divisor"`
 	// VIPs are checked by `sara agent check`.

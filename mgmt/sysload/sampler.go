@@ -27,6 +27,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/sara-lb/sara/engine/cluster"
 )
@@ -39,6 +40,8 @@ type Config struct {
 	ServiceProto string  // "tcp" or "udp"
 	IODivisor    float64 // in-flight I/Os that count as a full queue (default 32)
 	BacklogLimit uint64  // replaces somaxconn / rmem_default when > 0
+	CPUCgroup    string  // measure CPU of this cgroup (path below CgroupRoot) against its limit; "": the whole node
+	CgroupRoot   string  // cgroup filesystem root (default /sys/fs/cgroup)
 }
 
 // Raw holds the numbers a sample was computed from (logs, docs, debugging).
@@ -49,12 +52,19 @@ type Raw struct {
 	UDPMemPages, UDPPressure  uint64
 	InFlightIOs               uint64
 	BacklogQueue, BacklogSize uint64
+	// CPU cgroup (CPUCgroup set): its CPU time in the interval and what its
+	// limit allowed in the same wall time.
+	CgroupUsage, CgroupAllowed time.Duration
 }
 
 // Sampler computes load vectors; CPU is a delta against the previous call.
 type Sampler struct {
-	cfg  Config
-	prev cpuTimes
+	cfg     Config
+	prev    cpuTimes
+	cg      *cgroupCPU // nil: CPU of the whole node
+	cgUsage time.Duration
+	cgAt    time.Time
+	now     func() time.Time
 }
 
 // New returns a Sampler and takes the first CPU reading, so the first
@@ -72,7 +82,20 @@ func New(cfg Config) (*Sampler, error) {
 	if cfg.ServicePort != 0 && cfg.ServiceProto != "tcp" && cfg.ServiceProto != "udp" {
 		return nil, fmt.Errorf("sysload: service proto %q: want tcp or udp", cfg.ServiceProto)
 	}
-	s := &Sampler{cfg: cfg}
+	if cfg.CgroupRoot == "" {
+		cfg.CgroupRoot = "/sys/fs/cgroup"
+	}
+	s := &Sampler{cfg: cfg, now: time.Now}
+	if cfg.CPUCgroup != "" {
+		var err error
+		if s.cg, err = findCgroup(cfg.CgroupRoot, cfg.CPUCgroup); err != nil {
+			return nil, err
+		}
+		if s.cgUsage, err = s.cg.usage(); err != nil {
+			return nil, err
+		}
+		s.cgAt = s.now()
+	}
 	b, err := os.ReadFile(filepath.Join(cfg.Proc, "stat"))
 	if err != nil {
 		return nil, fmt.Errorf("sysload: %w", err)
@@ -104,6 +127,11 @@ func ratio(a, b uint64) float64 {
 }
 
 func (s *Sampler) cpu(v *cluster.LoadVector, r *Raw) error {
+	if s.cg != nil {
+		var err error
+		v.CPU, err = s.cgroupCPU(r)
+		return err
+	}
 	b, err := s.read(s.cfg.Proc, "stat")
 	if err != nil {
 		return err
