@@ -42,6 +42,9 @@ type Config struct {
 	PaceT0  time.Duration // T_0 of eq (3)
 	History int           // H of the cluster-load forecaster (eq 5)
 	Epsilon float64       // ε of the cluster-load forecaster (eq 7)
+	// Off measures the load (eqs 1 and 8) but never refuses: the region
+	// stays Accept and p_new = p_est = 0 (only NoServers still sets p_new).
+	Off bool
 }
 
 // DefaultConfig returns α=0.5, thresholds .70/.85/.95/1.0, p_max=1,

@@ -80,11 +80,14 @@ func (c *Controller) Update(views []cluster.ServerView, lh float64) Policy {
 		lh = 0
 	}
 	l := math.Max(p.Estimate, math.Max(0, math.Min(1, lh)))
-	if c.cfg.Moving {
+	if c.cfg.Moving && !c.cfg.Off {
 		c.t2, c.t3 = moveThresholds(l, c.cfg.T1, c.t2, c.t3, &c.cfg) // (4)
 	}
 	p.Load, p.T1, p.T2, p.T3, p.C = l, c.cfg.T1, c.t2, c.t3, c.cfg.C
 	p.Region, p.PNew, p.PEst = dropProbabilities(l, p.T1, p.T2, p.T3, p.C, c.cfg.PMax, c.cfg.PEstMax) // (2)
+	if c.cfg.Off {
+		p.Region, p.PNew, p.PEst = Accept, 0, 0
+	}
 	p.RejectAll = p.Region == RejectAll
 	p.NoServers = !active
 	if p.NoServers {

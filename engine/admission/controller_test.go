@@ -122,3 +122,35 @@ func TestUpdateAllocFree(t *testing.T) {
 		t.Fatalf("Update allocates %v", a)
 	}
 }
+
+// TestControllerOff: with admission off the load is still measured, but
+// nothing is refused, at full load too (only "no server" still sets p_new).
+func TestControllerOff(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Off = true
+	c, err := NewController(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p Policy
+	for range 6 {
+		p = c.Update(flat(3, 1), 1)
+	}
+	if p.Load < 1 || p.ClusterLoad < .9 || p.Region != Accept || p.PNew != 0 || p.PEst != 0 || p.RejectAll ||
+		p.T2 != cfg.T2 || p.T3 != cfg.T3 {
+		t.Fatalf("off at full load: %+v", p)
+	}
+	// The same intervals with admission on reject everything.
+	on, _ := NewController(DefaultConfig())
+	for range 6 {
+		p = on.Update(flat(3, 1), 1)
+	}
+	if !p.RejectAll {
+		t.Fatalf("on at full load: %+v", p)
+	}
+	f := flat(1, 0)
+	f[0].State = cluster.Failed
+	if p = c.Update(f, 0); !p.NoServers || p.PNew != 1 || p.RejectAll {
+		t.Fatalf("off, no server: %+v", p)
+	}
+}

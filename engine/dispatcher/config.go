@@ -88,9 +88,6 @@ func ControlConfig(c *config.Config) control.Config {
 	ad := admission.DefaultConfig()
 	ad.Alpha, ad.T1, ad.T2, ad.T3, ad.C = ct.Alpha, ct.T1, ct.T2, ct.T3, ct.C
 	ad.PMax, ad.PEstMax, ad.Kappa, ad.Moving, ad.History = ct.PMax, ct.PEstMax, ct.Kappa, ct.Moving, ct.History
-	if !ct.Admission {
-		// thresholds at capacity: l never reaches T1 < C... so admission never refuses
-		ad.T1, ad.T2, ad.T3, ad.C, ad.Moving = 1, 1, 1, 1, false
-	}
+	ad.Off = !ct.Admission // loads still measured and reported; nothing refused
 	return control.Config{Interval: ct.Interval, Slots: int(c.Dataplane.SelectionSlots), Shell: sh, Admission: ad}
 }
