@@ -36,7 +36,7 @@ type Counters struct {
 type Agent struct {
 	cfg     Config
 	log     *zap.Logger
-	conn    net.Conn
+	conns   []net.Conn // the dispatcher, then the standby ones
 	sealer  *auth.Sealer
 	sampler *sysload.Sampler
 	prober  probe.Prober
@@ -70,11 +70,18 @@ func New(cfg Config, log *zap.Logger) (*Agent, error) {
 	if err != nil {
 		return nil, err
 	}
-	conn, err := net.Dial("udp", cfg.Dispatcher)
-	if err != nil {
-		return nil, fmt.Errorf("agent: dispatcher %s: %w", cfg.Dispatcher, err)
+	var conns []net.Conn
+	for _, addr := range append([]string{cfg.Dispatcher}, cfg.Standby...) {
+		conn, err := net.Dial("udp", addr)
+		if err != nil {
+			for _, c := range conns {
+				c.Close()
+			}
+			return nil, fmt.Errorf("agent: dispatcher %s: %w", addr, err)
+		}
+		conns = append(conns, conn)
 	}
-	a := &Agent{cfg: cfg, log: log.Named("agent"), conn: conn, sealer: se, sampler: sa, prober: pr,
+	a := &Agent{cfg: cfg, log: log.Named("agent"), conns: conns, sealer: se, sampler: sa, prober: pr,
 		drain: drainWatch{path: cfg.DrainFile}, hbSeq: uint16(rand.Uint32()), buf: make([]byte, 0, 128)}
 	return a, nil
 }
@@ -82,7 +89,11 @@ func New(cfg Config, log *zap.Logger) (*Agent, error) {
 // Run sends heartbeats and load vectors until ctx is done, then closes the
 // socket. The first heartbeat leaves at once (after one probe).
 func (a *Agent) Run(ctx context.Context) error {
-	defer a.conn.Close()
+	defer func() {
+		for _, c := range a.conns {
+			c.Close()
+		}
+	}()
 	a.probeOnce(ctx)
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -178,13 +189,20 @@ func (a *Agent) sendLoad(now time.Time) {
 
 func (a *Agent) send(body []byte, ok *atomic.Uint64) {
 	msg := a.sealer.Seal(make([]byte, 0, len(body)+auth.TrailerLen), body)
-	if _, err := a.conn.Write(msg); err != nil {
-		if a.sendErrs.Add(1) == 1 || a.sendErrs.Load()%100 == 0 {
-			a.log.Warn("send to dispatcher failed", zap.Error(err), zap.Uint64("errors", a.sendErrs.Load()))
+	sent := false
+	for _, c := range a.conns {
+		if _, err := c.Write(msg); err != nil {
+			if a.sendErrs.Add(1) == 1 || a.sendErrs.Load()%100 == 0 {
+				a.log.Warn("send to dispatcher failed", zap.Stringer("dispatcher", c.RemoteAddr()), zap.Error(err),
+					zap.Uint64("errors", a.sendErrs.Load()))
+			}
+			continue
 		}
-		return
+		sent = true
 	}
-	ok.Add(1)
+	if sent {
+		ok.Add(1)
+	}
 }
 
 // Counters returns the agent's totals.

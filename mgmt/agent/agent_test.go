@@ -15,7 +15,8 @@ import (
 )
 
 // TestAgentAgainstPlane runs a real agent against a real dispatcher-side
-// plane on loopback: Active, drained, undrained, application down.
+// plane on loopback: Active, drained, undrained, application down; a
+// second plane (the hot standby, agent.standby) hears the same.
 func TestAgentAgainstPlane(t *testing.T) {
 	key, _ := auth.ParseKey(1, hexKey)
 	mc := mgmt.Defaults()
@@ -28,6 +29,12 @@ func TestAgentAgainstPlane(t *testing.T) {
 	defer cancel()
 	planeDone := make(chan error, 1)
 	go func() { planeDone <- plane.Run(ctx) }()
+	standby, err := mgmt.New(mc, []health.Server{{ID: 0, Host: 7, Name: "s7"}}, mgmt.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	standbyDone := make(chan error, 1)
+	go func() { standbyDone <- standby.Run(ctx) }()
 
 	app, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -36,6 +43,7 @@ func TestAgentAgainstPlane(t *testing.T) {
 	defer app.Close()
 	ac := Defaults()
 	ac.HostID, ac.Dispatcher, ac.Key, ac.KeyID = 7, plane.Listener.Addr().String(), key, mc.KeyID
+	ac.Standby = []string{standby.Listener.Addr().String()}
 	ac.HeartbeatPeriod, ac.LoadPeriod = 30*time.Millisecond, 60*time.Millisecond
 	ac.DrainFile = filepath.Join(t.TempDir(), "drain")
 	ac.ServicePort, ac.ServiceProto = uint16(app.Addr().(*net.TCPAddr).Port), "tcp"
@@ -52,13 +60,16 @@ func TestAgentAgainstPlane(t *testing.T) {
 		t.Helper()
 		deadline := time.Now().Add(5 * time.Second)
 		for time.Now().Before(deadline) {
-			if s, _ := plane.Monitor.Status(0); s.State == want {
+			s, _ := plane.Monitor.Status(0)
+			s2, _ := standby.Monitor.Status(0)
+			if s.State == want && s2.State == want {
 				return
 			}
 			time.Sleep(10 * time.Millisecond)
 		}
 		s, _ := plane.Monitor.Status(0)
-		t.Fatalf("%s: state %v (%s), want %v", what, s.State, s.Reason, want)
+		s2, _ := standby.Monitor.Status(0)
+		t.Fatalf("%s: state %v (%s), standby's view %v, want %v", what, s.State, s.Reason, s2.State, want)
 	}
 	waitState(cluster.Active, "agent started")
 	if err := WriteDrain(ac.DrainFile, time.Now().Add(-time.Second)); err != nil {
@@ -90,6 +101,11 @@ func TestAgentAgainstPlane(t *testing.T) {
 	if s, _ := plane.Monitor.Status(0); !s.HasLoad {
 		t.Fatal("no load vector stored")
 	}
+	near := func(a, b uint64) bool { return a+1 >= b && b+1 >= a } // the last datagram may still be in flight
+	if sc := standby.Listener.Counters(); sc.Heartbeats == 0 || !near(sc.Heartbeats, lc.Heartbeats) || !near(sc.LoadVectors, lc.LoadVectors) {
+		t.Fatalf("standby heard %d heartbeats %d vectors, the dispatcher %d %d", sc.Heartbeats, sc.LoadVectors, lc.Heartbeats, lc.LoadVectors)
+	}
 	cancel()
 	<-planeDone
+	<-standbyDone
 }

@@ -24,6 +24,10 @@ type Config struct {
 	HostID uint32 `mapstructure:"host_id"`
 	// Dispatcher is the dispatcher's management address (host:port, UDP).
 	Dispatcher string `mapstructure:"dispatcher"`
+	// Standby lists more dispatchers that get every message too: the other
+	// member of a hot-standby pair, so that its view of the servers is live
+	// when it takes over (host:port, UDP).
+	Standby []string `mapstructure:"standby"`
 	// Key is the HMAC key (hex); KeyFile names a file holding it instead.
 	Key     auth.Key `mapstructure:"key"`
 	KeyFile string   `mapstructure:"key_file"`
@@ -71,6 +75,11 @@ func (c *Config) Validate() error {
 	}
 	if _, _, err := net.SplitHostPort(c.Dispatcher); err != nil {
 		add("dispatcher: %q is not host:port", c.Dispatcher)
+	}
+	for i, s := range c.Standby {
+		if _, _, err := net.SplitHostPort(s); err != nil {
+			add("standby[%d]: %q is not host:port", i, s)
+		}
 	}
 	if c.Key.IsZero() {
 		add("key: required (hex, ≥ %d bytes) or key_file", auth.MinKeyLen)
