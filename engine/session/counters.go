@@ -24,16 +24,17 @@ type Counters struct {
 	SessionsEnded   [numEndReasons]uint64 // sessions removed, by EndReason (index EndNone unused)
 	SessionsFull    uint64                // sessions refused: table full
 	Orphans         uint64                // in-session messages whose session is unknown (not created)
+	Restored        uint64                // sessions restored or moved from the primary's stream (hot standby)
 	NoSession       uint64                // messages that belong to no session (REGISTER, OPTIONS...)
 	Misses          uint64                // Observe: packets of no flow and no expectation
 }
 
 // counterSet is the live, atomically updated form of Counters.
 type counterSet struct {
-	flowsCreated, flowsExpired, flowsEnded, flowsFull                        atomic.Uint64
-	expCreated, expMatched, expExpired, expCancelled, expConflicts, expAmbig atomic.Uint64
-	expFull, sessionsCreated, sessionsFull, orphans, noSession, misses       atomic.Uint64
-	sessionsEnded                                                            [numEndReasons]atomic.Uint64
+	flowsCreated, flowsExpired, flowsEnded, flowsFull                            atomic.Uint64
+	expCreated, expMatched, expExpired, expCancelled, expConflicts, expAmbig     atomic.Uint64
+	expFull, sessionsCreated, sessionsFull, orphans, noSession, misses, restored atomic.Uint64
+	sessionsEnded                                                                [numEndReasons]atomic.Uint64
 }
 
 // Counters returns a snapshot; it may be called from any goroutine.
@@ -46,7 +47,7 @@ func (t *Tracker) Counters() Counters {
 		ExpCancelled: c.expCancelled.Load(), ExpConflicts: c.expConflicts.Load(),
 		ExpAmbiguous: c.expAmbig.Load(), ExpFull: c.expFull.Load(),
 		SessionsCreated: c.sessionsCreated.Load(), SessionsFull: c.sessionsFull.Load(),
-		Orphans: c.orphans.Load(), NoSession: c.noSession.Load(), Misses: c.misses.Load(),
+		Orphans: c.orphans.Load(), Restored: c.restored.Load(), NoSession: c.noSession.Load(), Misses: c.misses.Load(),
 	}
 	for i := range c.sessionsEnded {
 		s.SessionsEnded[i] = c.sessionsEnded[i].Load()

@@ -105,10 +105,11 @@ const (
 	EndCancel                    // final response to SIP CANCEL
 	EndTeardown                  // RTSP TEARDOWN reply
 	EndTimeout                   // no activity for twice its timeout
+	EndReplica                   // a hot standby's copy: the primary ended it (Forget)
 	numEndReasons
 )
 
-var endNames = [numEndReasons]string{"none", "bye", "cancel", "teardown", "timeout"}
+var endNames = [numEndReasons]string{"none", "bye", "cancel", "teardown", "timeout", "replica"}
 
 // String returns the reason's metric label.
 func (r EndReason) String() string {

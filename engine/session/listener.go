@@ -1,18 +1,16 @@
 package session
 
-import "github.com/sara-lb/sara/engine/cluster"
-
 // Listener hears every change of a Tracker, on the Tracker's goroutine,
 // in order: the data plane's mirror (flow table, expectation table,
 // association table in C) and the backup dispatcher's replication stream
 // are fed from it. Implementations must not call back into the Tracker.
 type Listener interface {
-	FlowAdded(f Flow)                          // a flow entered the table
-	FlowRemoved(k FlowKey)                     // a flow left it (expired or with its session)
-	ExpectationAdded(e Expectation)            // an announced flow is expected
-	ExpectationRemoved(e Expectation)          // matched, expired or cancelled
-	Associated(id ID, server cluster.ServerID) // session → server set (flows follow)
-	SessionEnded(s Session, reason EndReason)  // the session ended (BYE, CANCEL, TEARDOWN, timeout)
+	FlowAdded(f Flow)                         // a flow entered the table
+	FlowRemoved(k FlowKey)                    // a flow left it (expired or with its session)
+	ExpectationAdded(e Expectation)           // an announced flow is expected
+	ExpectationRemoved(e Expectation)         // matched, expired or cancelled
+	Associated(s Session)                     // session → server set (s.Server; flows follow)
+	SessionEnded(s Session, reason EndReason) // the session ended (BYE, CANCEL, TEARDOWN, timeout)
 }
 
 // NopListener ignores every change; embed it to implement part of Listener.
@@ -31,7 +29,7 @@ func (NopListener) ExpectationAdded(Expectation) {}
 func (NopListener) ExpectationRemoved(Expectation) {}
 
 // Associated does nothing.
-func (NopListener) Associated(ID, cluster.ServerID) {}
+func (NopListener) Associated(Session) {}
 
 // SessionEnded does nothing.
 func (NopListener) SessionEnded(Session, EndReason) {}

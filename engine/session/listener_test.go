@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sara-lb/sara/engine/cluster"
 	"github.com/sara-lb/sara/engine/inspect"
 )
 
@@ -19,8 +18,8 @@ func (r *recorder) ExpectationAdded(e Expectation) {
 func (r *recorder) ExpectationRemoved(e Expectation) {
 	r.log = append(r.log, "exp- "+e.Dst.String())
 }
-func (r *recorder) Associated(id ID, s cluster.ServerID) {
-	r.log = append(r.log, fmt.Sprintf("assoc %d→%d", id, s))
+func (r *recorder) Associated(s Session) {
+	r.log = append(r.log, fmt.Sprintf("assoc %d→%d", s.ID, s.Server))
 }
 func (r *recorder) SessionEnded(s Session, why EndReason) {
 	r.log = append(r.log, fmt.Sprintf("end %d %v", s.ID, why))

@@ -152,7 +152,7 @@ func (t *Tracker) Assign(id ID, server cluster.ServerID) error {
 		c.Server, c.HasServer = server, true
 	}
 	if t.cfg.Listener != nil {
-		t.cfg.Listener.Associated(id, server)
+		t.cfg.Listener.Associated(s.Session)
 	}
 	return nil
 }
