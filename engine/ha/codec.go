@@ -10,8 +10,9 @@ import (
 	"github.com/sara-lb/sara/engine/session"
 )
 
-// MaxRecordLen is the longest encoded record (an IPv6 flow put: 63 bytes).
-const MaxRecordLen = 64
+// MaxRecordLen is the longest encoded record (an association put with a
+// MaxSessionKey-byte key: 142 bytes).
+const MaxRecordLen = 144
 
 // Record coding errors.
 var (
@@ -75,6 +76,7 @@ func AppendRecord(b []byte, r *Record) ([]byte, error) {
 			b = binary.BigEndian.AppendUint64(b, uint64(f.Session))
 			b = binary.BigEndian.AppendUint64(b, uint64(f.LastSeen))
 			b = binary.BigEndian.AppendUint32(b, f.Timeout)
+			b = append(b, f.DPClass, f.DPFlags)
 		}
 	case KindExpectation:
 		e := &r.Exp
@@ -108,7 +110,13 @@ func AppendRecord(b []byte, r *Record) ([]byte, error) {
 	case KindAssociation:
 		b = binary.BigEndian.AppendUint64(b, uint64(r.Assoc.Session))
 		if put {
-			b = binary.BigEndian.AppendUint16(b, uint16(r.Assoc.Server))
+			a := &r.Assoc
+			if int(a.KeyLen) > MaxSessionKey || (a.KeyLen == 0) != (a.Kind == 0) || a.Kind > session.KindRTSP {
+				return b[:start], fmt.Errorf("%w: association key kind %d length %d", ErrBadRecord, a.Kind, a.KeyLen)
+			}
+			b = binary.BigEndian.AppendUint16(b, uint16(a.Server))
+			b = append(b, byte(a.Kind), a.KeyLen)
+			b = append(b, a.Key[:a.KeyLen]...)
 		}
 	case KindServer:
 		b = binary.BigEndian.AppendUint16(b, uint16(r.Server.Server))
@@ -146,6 +154,16 @@ func (r *reader) take(n int) []byte {
 	v := r.b[:n]
 	r.b = r.b[n:]
 	return v
+}
+
+// copyTo fills dst (at most 255 bytes) from the input.
+func (r *reader) copyTo(dst []byte) {
+	if r.bad || len(r.b) < len(dst) {
+		r.bad = true
+		return
+	}
+	copy(dst, r.b)
+	r.b = r.b[len(dst):]
 }
 
 func (r *reader) u8() byte    { return r.take(1)[0] }

@@ -36,6 +36,7 @@ func DecodeRecord(b []byte) (Record, int, error) {
 			f.Session = session.ID(rd.u64())
 			f.LastSeen = int64(rd.u64())
 			f.Timeout = rd.u32()
+			f.DPClass, f.DPFlags = rd.u8(), rd.u8()
 			if f.Identity > session.Plain || f.Identity == session.Announced || f.Server >= cluster.MaxServers {
 				return Record{}, 0, fmt.Errorf("%w: flow identity %d server %d", ErrRecord, f.Identity, f.Server)
 			}
@@ -66,10 +67,14 @@ func DecodeRecord(b []byte) (Record, int, error) {
 	case KindAssociation:
 		r.Assoc.Session = session.ID(rd.u64())
 		if put {
-			r.Assoc.Server = cluster.ServerID(rd.u16())
-			if r.Assoc.Server >= cluster.MaxServers {
-				return Record{}, 0, fmt.Errorf("%w: association server %d", ErrRecord, r.Assoc.Server)
+			a := &r.Assoc
+			a.Server = cluster.ServerID(rd.u16())
+			a.Kind, a.KeyLen = session.Kind(rd.u8()), rd.u8()
+			if a.Server >= cluster.MaxServers || int(a.KeyLen) > MaxSessionKey || (a.KeyLen == 0) != (a.Kind == 0) ||
+				a.Kind > session.KindRTSP {
+				return Record{}, 0, fmt.Errorf("%w: association server %d kind %d key length %d", ErrRecord, a.Server, a.Kind, a.KeyLen)
 			}
+			rd.copyTo(a.Key[:a.KeyLen])
 		}
 	case KindServer:
 		r.Server.Server = cluster.ServerID(rd.u16())

@@ -18,7 +18,7 @@ func unhex(t testing.TB, s string) []byte {
 
 // TestFrameGolden pins every frame type's bytes (docs/ha.md, "Frames").
 func TestFrameGolden(t *testing.T) {
-	assoc := "0301 0000000000000007 0002"
+	assoc := "0301 0000000000000007 0002 0000"
 	server := "0401 0003 02"
 	recs := unhex(t, assoc+server)
 	cases := []struct {
@@ -32,7 +32,7 @@ func TestFrameGolden(t *testing.T) {
 		{Frame{Type: TypeSnapChunk, Epoch: 5, Snap: 3, Index: 1, Count: 2, Records: recs},
 			"5341 01 03 00000005 00000003 00000001 0002" + assoc + server},
 		{Frame{Type: TypeSnapEnd, Epoch: 5, Snap: 3, Index: 2, Total: 2, Frames: uint32(len(recs))},
-			"5341 01 04 00000005 00000003 00000002 00000002 00000011"},
+			"5341 01 04 00000005 00000003 00000002 00000002 00000013"},
 		{Frame{Type: TypeBatch, Epoch: 5, Seq: 100, Count: 2, Records: recs},
 			"5341 01 05 00000005 0000000000000064 0002" + assoc + server},
 		{Frame{Type: TypeAck, Epoch: 5, Snap: 0, Seq: 101}, "5341 01 06 00000005 00000000 0000000000000065"},

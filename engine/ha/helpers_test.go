@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"testing"
 
+	"github.com/sara-lb/sara/engine/cluster"
 	"github.com/sara-lb/sara/engine/session"
 )
 
@@ -19,7 +20,7 @@ func sampleRecords() []Record {
 		{Kind: KindFlow, Op: OpPut, Flow: FlowRecord{Key: flowKey("10.0.0.1:5060", "10.0.0.100:5060"),
 			Server: 2, Session: 7, Identity: session.Signalling, LastSeen: 1700000000123, Timeout: 60000}},
 		{Kind: KindFlow, Op: OpPut, Flow: FlowRecord{Key: flowKey("[2001:db8::1]:40000", "[2001:db8::100]:30000"),
-			Server: 1023, Session: 1 << 40, Identity: session.Secondary, LastSeen: -1, Timeout: 1}},
+			Server: 1023, Session: 1 << 40, Identity: session.Secondary, LastSeen: -1, Timeout: 1, DPClass: 4, DPFlags: 0x0c}},
 		{Kind: KindFlow, Op: OpDelete, Flow: FlowRecord{Key: flowKey("10.0.0.1:5060", "10.0.0.100:5060")}},
 		{Kind: KindExpectation, Op: OpPut, Exp: ExpectationRecord{Dst: ap("10.0.0.100:30000"), Proto: session.UDP,
 			Session: 7, Src: netip.MustParseAddr("192.0.2.9"), SrcPort: 4000, Server: 2, HasServer: true,
@@ -29,6 +30,7 @@ func sampleRecords() []Record {
 		{Kind: KindExpectation, Op: OpPut, Exp: ExpectationRecord{Dst: ap("10.0.0.100:30004"), Proto: session.UDP, Session: 9}},
 		{Kind: KindExpectation, Op: OpDelete, Exp: ExpectationRecord{Dst: ap("10.0.0.100:30000"), Proto: session.UDP, Session: 7}},
 		{Kind: KindAssociation, Op: OpPut, Assoc: AssociationRecord{Session: 7, Server: 2}},
+		assocWithKey(8, 1, session.KindSIP, "ab@cd.e"),
 		{Kind: KindAssociation, Op: OpDelete, Assoc: AssociationRecord{Session: 7}},
 		{Kind: KindServer, Op: OpPut, Server: ServerStateRecord{Server: 3, State: 2}},
 		{Kind: KindServer, Op: OpDelete, Server: ServerStateRecord{Server: 3}},
@@ -44,4 +46,11 @@ func mustAppend(t testing.TB, r Record) []byte {
 		t.Fatalf("AppendRecord(%+v): %v", r, err)
 	}
 	return b
+}
+
+// assocWithKey is an association put that carries its session key.
+func assocWithKey(id session.ID, server cluster.ServerID, kind session.Kind, key string) Record {
+	r := Record{Kind: KindAssociation, Op: OpPut, Assoc: AssociationRecord{Session: id, Server: server}}
+	r.Assoc.SetKey(kind, key)
+	return r
 }

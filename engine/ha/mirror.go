@@ -25,6 +25,7 @@ type Mirror struct {
 	Publisher Publisher
 	Now       func() time.Time // nil: time.Now
 	errors    atomic.Uint64
+	keyless   atomic.Uint64
 }
 
 var _ session.Listener = (*Mirror)(nil)
@@ -82,9 +83,17 @@ func (m *Mirror) ExpectationRemoved(e session.Expectation) {
 }
 
 // Associated publishes the session's server.
-func (m *Mirror) Associated(id session.ID, server cluster.ServerID) {
-	m.emit(Record{Kind: KindAssociation, Op: OpPut, Assoc: AssociationRecord{Session: id, Server: server}})
+func (m *Mirror) Associated(s session.Session) {
+	r := Record{Kind: KindAssociation, Op: OpPut, Assoc: AssociationRecord{Session: s.ID, Server: s.Server}}
+	if !r.Assoc.SetKey(s.Kind, s.Key) {
+		m.keyless.Add(1)
+	}
+	m.emit(r)
 }
+
+// Keyless counts associations replicated without their session key
+// (empty, or longer than MaxSessionKey).
+func (m *Mirror) Keyless() uint64 { return m.keyless.Load() }
 
 // SessionEnded removes the association: the session's lingering flows keep
 // their server (FlowRecord.Server) until they are removed themselves.

@@ -48,6 +48,10 @@ type FlowRecord struct {
 	Identity session.Identity // signalling, secondary or plain
 	LastSeen int64            // unix milliseconds of the last packet
 	Timeout  uint32           // milliseconds: inactive after it, purged after twice it
+	// DPClass and DPFlags are a data-plane flow's timeout class and
+	// identity/status bits (dpdk/dataplane), installed as they are on the
+	// backup; zero for the tracker's flows.
+	DPClass, DPFlags uint8
 }
 
 // ExpectationRecord is an announced flow. Its key is (Dst, Proto, Session).
@@ -65,11 +69,37 @@ type ExpectationRecord struct {
 	Expires   int64 // unix milliseconds
 }
 
-// AssociationRecord binds a session to a server. Its key is Session.
+// MaxSessionKey is the longest session key (Call-ID, RTSP Session) an
+// AssociationRecord carries; longer keys are replicated without it (the
+// backup then places the session's signalling by its flow only).
+const MaxSessionKey = 128
+
+// AssociationRecord binds a session to a server. Its key is Session (the
+// primary's id); Kind and Key (KeyLen bytes) name the session, so that a
+// backup that takes over finds it by Call-ID or RTSP Session. Kind is 0
+// when the key is not carried.
 type AssociationRecord struct {
 	Session session.ID
 	Server  cluster.ServerID
+	Kind    session.Kind
+	KeyLen  uint8
+	Key     [MaxSessionKey]byte
 }
+
+// SetKey stores the session's kind and key; false (and no key) when the
+// key is empty or longer than MaxSessionKey.
+func (a *AssociationRecord) SetKey(kind session.Kind, key string) bool {
+	if key == "" || len(key) > MaxSessionKey || (kind != session.KindSIP && kind != session.KindRTSP) {
+		a.Kind, a.KeyLen = 0, 0
+		return false
+	}
+	a.Kind, a.KeyLen = kind, uint8(len(key))
+	copy(a.Key[:], key)
+	return true
+}
+
+// SessionKey returns the carried key ("" when none); it allocates.
+func (a *AssociationRecord) SessionKey() string { return string(a.Key[:a.KeyLen]) }
 
 // ServerStateRecord is a server's state as the management plane sees it.
 type ServerStateRecord struct {
@@ -139,9 +169,10 @@ func (r Record) Value() Record {
 			out.Exp = ExpectationRecord{Dst: r.Exp.Dst, Proto: r.Exp.Proto, Session: r.Exp.Session}
 		}
 	case KindAssociation:
-		out.Assoc = r.Assoc
-		if r.Op == OpDelete {
-			out.Assoc.Server = 0
+		out.Assoc = AssociationRecord{Session: r.Assoc.Session}
+		if r.Op == OpPut {
+			out.Assoc.Server = r.Assoc.Server
+			out.Assoc.SetKey(r.Assoc.Kind, string(r.Assoc.Key[:r.Assoc.KeyLen]))
 		}
 	case KindServer:
 		out.Server = r.Server
