@@ -98,7 +98,8 @@ func (m *mirror) ExpectationRemoved(e session.Expectation) {
 }
 
 // Associated installs the session's parked expectations on its server.
-func (m *mirror) Associated(id session.ID, server cluster.ServerID) {
+func (m *mirror) Associated(s session.Session) {
+	id, server := s.ID, s.Server
 	m.servers[id] = server
 	for _, e := range m.pending[id] {
 		e.Server, e.HasServer = server, true

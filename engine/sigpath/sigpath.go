@@ -16,6 +16,7 @@ import (
 	"hash/maphash"
 	"math/rand/v2"
 	"net/netip"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -31,6 +32,9 @@ import (
 type Config struct {
 	SIPUDPPorts, SIPTCPPorts, RTSPTCPPorts []uint16
 	Timeouts                               session.Timeouts
+	// Listener, when set, hears every change of the tracker after the
+	// data plane's mirror has applied it (the hot-standby replication).
+	Listener session.Listener
 }
 
 // Counters of the signalling path. Plain fields: read them from the
@@ -97,6 +101,11 @@ type Path struct {
 	mirror   *mirror
 	ann      *annQueue   // gateway announcements waiting for this goroutine
 	reqs     chan func() // Do: work to run on the Path's goroutine
+	postMu   sync.Mutex
+	posted   []func(tr *session.Tracker) // Post: queued work, run in order at the next Poll
+	running  []func(tr *session.Tracker)
+	standby  atomic.Bool // SetStandby: no expiry
+	wasIdle  bool        // standby seen at the last Poll (the Path's goroutine)
 	sigs     [dataplane.SigBatch]dataplane.Signal
 	decision [dataplane.SigBatch]uint16
 	ctr      Counters
@@ -110,6 +119,9 @@ func New(dp *dataplane.Dataplane, vips []netip.Addr, cfg Config) (*Path, error) 
 		scfg.Timeouts = cfg.Timeouts
 	}
 	scfg.Listener = m
+	if cfg.Listener != nil {
+		scfg.Listener = fanout{m, cfg.Listener}
+	}
 	tr, err := session.New(scfg)
 	if err != nil {
 		return nil, err
@@ -155,6 +167,7 @@ func (p *Path) Poll(now time.Time) int {
 		fn()
 	default:
 	}
+	p.runPosted()
 	applied := p.drainAnnouncements(now) // the gateway's view, before this burst's frames
 	n := p.dp.SigDequeue(p.sigs[:])
 	for i := 0; i < n; i++ {
@@ -163,7 +176,15 @@ func (p *Path) Poll(now time.Time) int {
 	if n > 0 {
 		p.dp.SigComplete(p.decision[:n])
 	}
-	p.tr.Expire(now, 64)
+	if p.standby.Load() {
+		p.wasIdle = true
+	} else {
+		if p.wasIdle { // taken over: the copies were idle here, not there
+			p.tr.TouchAll(now)
+			p.wasIdle = false
+		}
+		p.tr.Expire(now, 64)
+	}
 	p.sweepStreams(now)
 	p.dp.ExpectReclaim()
 	return n + applied
@@ -315,4 +336,48 @@ func (p *Path) fallback(s *dataplane.Signal) uint16 {
 	a := s.Src.Addr().As16()
 	h := maphash.Bytes(p.seed, a[:])
 	return uint16(seq[h%uint64(len(seq))])
+}
+
+// Post queues fn to run on the Path's goroutine at its next Poll, in the
+// order posted, without waiting (unlike Do): callers that hold locks the
+// tracker's listeners take (the replication's sink) use it.
+func (p *Path) Post(fn func(tr *session.Tracker)) {
+	p.postMu.Lock()
+	p.posted = append(p.posted, fn)
+	p.postMu.Unlock()
+}
+
+func (p *Path) runPosted() {
+	p.postMu.Lock()
+	p.running, p.posted = p.posted, p.running[:0]
+	p.postMu.Unlock()
+	for i, fn := range p.running {
+		fn(p.tr)
+		p.running[i] = nil
+	}
+}
+
+// SetStandby makes the tracker a hot standby's copy (true): sessions do not
+// expire, since they are the primary's and end when it says so. Back to
+// false (takeover), every session is made fresh once, then expires as
+// usual.
+func (p *Path) SetStandby(standby bool) { p.standby.Store(standby) }
+
+// fanout is the tracker's listener when the Path has an extra one.
+type fanout [2]session.Listener
+
+func (f fanout) FlowAdded(fl session.Flow)     { f[0].FlowAdded(fl); f[1].FlowAdded(fl) }
+func (f fanout) FlowRemoved(k session.FlowKey) { f[0].FlowRemoved(k); f[1].FlowRemoved(k) }
+func (f fanout) ExpectationAdded(e session.Expectation) {
+	f[0].ExpectationAdded(e)
+	f[1].ExpectationAdded(e)
+}
+func (f fanout) ExpectationRemoved(e session.Expectation) {
+	f[0].ExpectationRemoved(e)
+	f[1].ExpectationRemoved(e)
+}
+func (f fanout) Associated(s session.Session) { f[0].Associated(s); f[1].Associated(s) }
+func (f fanout) SessionEnded(s session.Session, r session.EndReason) {
+	f[0].SessionEnded(s, r)
+	f[1].SessionEnded(s, r)
 }
