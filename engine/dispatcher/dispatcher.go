@@ -31,6 +31,7 @@ type Dispatcher struct {
 	plane *mgmt.Plane
 	loop  *control.Loop
 	recv  *announce.Receiver
+	pair  *pair // nil without ha.enabled
 	log   *zap.Logger
 
 	cfgPath string     // file Reload re-reads ("" built-in default)
@@ -59,6 +60,7 @@ func New(c *config.Config, log *zap.Logger, opts ...Options) (d *Dispatcher, err
 	}
 	dc := DataplaneConfig(c)
 	dc.Signalling = c.Dataplane.Signalling
+	dc.FlowEvents = c.HA.Enabled // the primary streams its flows
 	dp, err := dataplane.New(dc)
 	if err != nil {
 		return nil, err
@@ -73,8 +75,18 @@ func New(c *config.Config, log *zap.Logger, opts ...Options) (d *Dispatcher, err
 			built.Close()
 		}
 	}()
+	sc := SigpathConfig(c)
+	if c.HA.Enabled {
+		built.pair = newPair(built)
+		sc.Listener = built.pair.listener()
+	}
 	if c.Dataplane.Signalling {
-		if built.path, err = sigpath.New(dp, c.VIPs, SigpathConfig(c)); err != nil {
+		if built.path, err = sigpath.New(dp, c.VIPs, sc); err != nil {
+			return nil, err
+		}
+	}
+	if built.pair != nil {
+		if err = built.pair.start(); err != nil {
 			return nil, err
 		}
 	}
@@ -200,6 +212,10 @@ func (d *Dispatcher) Run(ctx context.Context, statsEvery time.Duration) (datapla
 			}
 		}()
 	}
+	if d.pair != nil {
+		wg.Add(1)
+		go func() { defer wg.Done(); d.pair.run(bg) }()
+	}
 	if d.plane != nil {
 		wg.Add(2)
 		go func() { defer wg.Done(); _ = d.plane.Run(bg) }()
@@ -213,7 +229,7 @@ func (d *Dispatcher) Run(ctx context.Context, statsEvery time.Duration) (datapla
 	}
 	d.log.Info("forwarding", zap.Int("workers", d.cfg.Dataplane.Workers), zap.Int("ports", len(d.dp.Ports())),
 		zap.Int("servers", len(d.cfg.Servers)), zap.Bool("signalling", d.path != nil),
-		zap.Bool("control", d.loop != nil), zap.Bool("announcements", d.recv != nil))
+		zap.Bool("control", d.loop != nil), zap.Bool("announcements", d.recv != nil), zap.Bool("ha", d.pair != nil))
 	tick := time.NewTicker(statsEvery)
 	defer tick.Stop()
 	prev, prevT := d.dp.Totals(), time.Now()
@@ -226,6 +242,9 @@ func (d *Dispatcher) Run(ctx context.Context, statsEvery time.Duration) (datapla
 			close(pathStop)
 			<-pathDone
 			c := d.dp.Totals()
+			if d.pair != nil {
+				d.pair.logCounters()
+			}
 			d.log.Info("stopped", zap.Uint64("rx", c.RX), zap.Uint64("tx", c.TX),
 				zap.Uint64("drops", c.DropTotal()), zap.Uint64("flows_live", c.FlowsLive))
 			return c, nil
@@ -264,6 +283,9 @@ func (d *Dispatcher) AnnounceCounters() sigpath.AnnounceCounters {
 func (d *Dispatcher) Close() error {
 	if d.recv != nil {
 		_ = d.recv.Close()
+	}
+	if d.pair != nil {
+		d.pair.close()
 	}
 	if d.apiLn != nil {
 		_ = d.apiLn.Close()

@@ -255,6 +255,9 @@ func (d *Dispatcher) newBackend() (*dpview.Backend, error) {
 	if d.path != nil {
 		s.AnnounceInstall = func() api.Histogram { return api.Log2Histogram(d.path.AnnounceInstallLatency()) }
 	}
+	if d.pair != nil {
+		s.HA = d.pair.status
+	}
 	return dpview.NewBackend(s)
 }
 

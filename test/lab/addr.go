@@ -14,6 +14,9 @@ var (
 	RouterSrv  = netip.MustParseAddr("10.90.2.1") // router leg on the server segment (servers' default gateway)
 	MgmtIP     = netip.MustParseAddr("10.90.2.2") // dispatcher's kernel-owned management interface
 	PortMAC    = "02:5a:00:00:00:fe"              // the dispatcher's DPDK port: where the router sends the VIP
+	StandbyIP  = netip.MustParseAddr("10.90.2.3") // the hot-standby dispatcher's management interface
+	StandbyMAC = "02:5a:00:00:00:fd"              // the hot-standby dispatcher's DPDK port
+	HAPort     = 7422                             // replication between the two dispatchers (UDP)
 	MgmtPort   = 7420
 	SIPPort    = 5060
 	RTSPPort   = 8554

@@ -9,12 +9,17 @@ import (
 
 // build creates the topology:
 //
-//	cl (client 10.90.1.2) ── rt (router, ip_forward; VIP/32 → dispatcher port MAC, static neighbour)
+//	cl (client 10.90.1.2) ── rt (router, ip_forward; VIP/32 on-link: resolved by ARP, answered by the dispatcher)
 //	                          │ rs 10.90.2.1
 //	sw: bridge br0 ───────────┼── dp: port0 (DPDK net_af_packet, no IP, MAC PortMAC)
 //	                          ├── dp: mg0 10.90.2.2 (kernel, management)
+//	                          ├── db: port0 (MAC StandbyMAC), mg0 10.90.2.3: the hot standby (failover scenario)
 //	                          └── s1..s3: eth0 10.90.2.11..13, VIP on lo, arp_ignore=1, arp_announce=2
 //
+// The router resolves the VIP like any on-link address: the dispatcher's
+// data plane answers ARP for it (a hot standby does not), and a standby
+// that takes over moves it with gratuitous ARP (locktime 0: a fresh entry
+// is replaced at once).
 // Offloads are off on every veth (the DPDK port sees frames as the wire
 // carries them: full checksums, no GSO), IPv6 is off (no ND noise), and the
 // bridge has static FDB entries for the servers and the dispatcher port
@@ -26,7 +31,7 @@ func (l *Lab) build() error {
 	if err := os.WriteFile(markerDir+l.Prefix, []byte(fmt.Sprint(os.Getpid())), 0o644); err != nil {
 		return fmt.Errorf("%w: %w", ErrSetup, err)
 	}
-	roles := []string{"cl", "rt", "sw", "dp"}
+	roles := []string{"cl", "rt", "sw", "dp", "db"}
 	for i := range NumServers {
 		roles = append(roles, fmt.Sprintf("s%d", i+1))
 	}
@@ -35,7 +40,7 @@ func (l *Lab) build() error {
 			return err
 		}
 	}
-	cl, rt, sw, dp := l.NS("cl"), l.NS("rt"), l.NS("sw"), l.NS("dp")
+	cl, rt, sw, dp, db := l.NS("cl"), l.NS("rt"), l.NS("sw"), l.NS("dp"), l.NS("db")
 	steps := [][]string{
 		{"ip", "-n", sw, "link", "add", "br0", "type", "bridge"},
 		{"ip", "-n", sw, "link", "set", "br0", "up"},
@@ -56,18 +61,27 @@ func (l *Lab) build() error {
 	if err := l.veth(dp, "mg0", sw, "p-m", "br0"); err != nil {
 		return err
 	}
+	if err := l.veth(db, "port0", sw, "p-d2", "br0"); err != nil {
+		return err
+	}
+	if err := l.veth(db, "mg0", sw, "p-m2", "br0"); err != nil {
+		return err
+	}
 	steps = [][]string{
 		{"ip", "-n", cl, "addr", "add", pfx(ClientIP, 24), "dev", "eth0"},
 		{"ip", "-n", cl, "route", "add", "default", "via", RouterCli.String()},
 		{"ip", "-n", rt, "addr", "add", pfx(RouterCli, 24), "dev", "rc"},
 		{"ip", "-n", rt, "addr", "add", pfx(RouterSrv, 24), "dev", "rs"},
 		{"ip", "netns", "exec", rt, "sysctl", "-qw", "net.ipv4.ip_forward=1",
-			"net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.rs.rp_filter=0", "net.ipv4.conf.rc.rp_filter=0"},
+			"net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.rs.rp_filter=0", "net.ipv4.conf.rc.rp_filter=0",
+			"net.ipv4.neigh.rs.locktime=0"},
 		{"ip", "-n", rt, "route", "add", pfx(VIP, 32), "dev", "rs"},
-		{"ip", "-n", rt, "neigh", "replace", VIP.String(), "lladdr", PortMAC, "dev", "rs", "nud", "permanent"},
 		{"ip", "-n", dp, "link", "set", "port0", "address", PortMAC},
 		{"ip", "-n", dp, "addr", "add", pfx(MgmtIP, 24), "dev", "mg0"},
 		{"bridge", "-n", sw, "fdb", "replace", PortMAC, "dev", "p-d", "master", "static"},
+		{"ip", "-n", db, "link", "set", "port0", "address", StandbyMAC},
+		{"ip", "-n", db, "addr", "add", pfx(StandbyIP, 24), "dev", "mg0"},
+		{"bridge", "-n", sw, "fdb", "replace", StandbyMAC, "dev", "p-d2", "master", "static"},
 	}
 	for i := range NumServers {
 		s, port := l.ServerNS(i), fmt.Sprintf("p-s%d", i+1)

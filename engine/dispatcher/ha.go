@@ -1,0 +1,350 @@
+package dispatcher
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/sara-lb/sara/dpdk/dataplane"
+	"github.com/sara-lb/sara/engine/ha"
+	"github.com/sara-lb/sara/engine/inspect"
+	"github.com/sara-lb/sara/engine/session"
+	"github.com/sara-lb/sara/mgmt/api"
+)
+
+// pair is this dispatcher's member of a hot-standby pair (engine/ha,
+// docs/ha.md). As primary it publishes every flow its workers create or
+// expire (the data plane's flow events) and every session, association
+// and expectation of its tracker (ha.Mirror on the signalling path); as
+// backup it installs them: flows in every worker's table (ha.Sink → the
+// workers' install ring), sessions and expectations in its own tracker
+// (sigpath.Post → session.Restore), whose listener writes the data plane's
+// expectation table as the live path does. Which of the two it is decides
+// the data plane's standby flag (no ARP answers, no flow expiry) and the
+// tracker's; taking over clears both and announces the VIPs.
+type pair struct {
+	d        *Dispatcher
+	table    *ha.Table // the Source: this node's replicated state
+	mirror   *ha.Mirror
+	runner   *ha.Runner
+	announce ha.VIPOwner
+	closeVIP func() error
+	workers  int
+	log      *zap.Logger
+
+	ids map[session.ID]session.ID // primary's session id → this tracker's (signalling path's goroutine)
+	c   pairCounters
+}
+
+// pairCounters are the pair's own totals (the protocol's are ha.Stats).
+type pairCounters struct {
+	flowsPublished, flowsInstalled, flowsDeleted, installLost atomic.Uint64
+	sessionsRestored, restoreErrors, ignored                  atomic.Uint64
+	takeovers, releases                                       atomic.Uint64
+}
+
+// newPair builds the pair's state before the signalling path exists (its
+// listener is part of the path's configuration); start binds it.
+func newPair(d *Dispatcher) *pair {
+	p := &pair{d: d, table: ha.NewTable(), workers: d.cfg.Dataplane.Workers, log: d.log.Named("ha"),
+		ids: map[session.ID]session.ID{}}
+	p.mirror = &ha.Mirror{Table: p.table}
+	return p
+}
+
+// listener is what the tracker tells the pair: sessions, associations and
+// expectations. Flows come from the data plane's own events instead (they
+// hold every forwarded flow, the tracker only the announced ones).
+func (p *pair) listener() session.Listener { return sessionsOnly{p.mirror} }
+
+type sessionsOnly struct{ *ha.Mirror }
+
+func (sessionsOnly) FlowAdded(session.Flow)      {}
+func (sessionsOnly) FlowRemoved(session.FlowKey) {}
+
+// start binds the replication socket and the VIP announcer; the data plane
+// and the tracker stay standby until the role machine makes this node
+// primary.
+func (p *pair) start() error {
+	cfg := p.d.cfg.HA
+	var err error
+	if p.announce, p.closeVIP, err = ha.NewVIPOwner(cfg, p.d.cfg.VIPs); err != nil {
+		return err
+	}
+	if err := p.d.dp.SetStandby(true); err != nil {
+		return err
+	}
+	if p.d.path != nil {
+		p.d.path.SetStandby(true)
+	}
+	if p.runner, err = ha.NewRunner(cfg, ha.RunnerDeps{VIP: pairVIP{p}, Source: p.table, Sink: pairSink{p}, Log: p.d.log}); err != nil {
+		return err
+	}
+	p.mirror.Publisher = p.runner.Node()
+	return nil
+}
+
+// run drives the replication until ctx ends (a primary then announces its
+// planned failure, so that the backup takes over at once) while another
+// goroutine drains the workers' flow events into the stream.
+func (p *pair) run(ctx context.Context) {
+	done := make(chan struct{})
+	go func() { defer close(done); p.drainFlows(ctx) }()
+	if err := p.runner.Run(ctx); err != nil {
+		p.log.Error("replication", zap.Error(err))
+	}
+	<-done
+}
+
+// drainFlows publishes the flows the workers create and expire.
+func (p *pair) drainFlows(ctx context.Context) {
+	buf := make([]dataplane.FlowRecord, dataplane.FlowBatch)
+	node := p.runner.Node()
+	for ctx.Err() == nil {
+		n, err := p.d.dp.FlowEvents(buf)
+		if err != nil {
+			p.log.Error("flow events", zap.Error(err))
+			return
+		}
+		now := time.Now()
+		for i := range buf[:n] {
+			r, ok := recordOfFlow(&buf[i], now)
+			if !ok {
+				continue
+			}
+			p.table.Apply(r)
+			if err := node.Publish(r, now); err != nil {
+				p.log.Warn("publish", zap.Error(err))
+			}
+			p.c.flowsPublished.Add(1)
+		}
+		if n == 0 {
+			time.Sleep(time.Millisecond)
+		}
+	}
+}
+
+// recordOfFlow converts a worker's flow event; false for other events.
+func recordOfFlow(f *dataplane.FlowRecord, now time.Time) (ha.Record, bool) {
+	r := ha.Record{Kind: ha.KindFlow, Op: ha.OpPut}
+	switch f.Type {
+	case dataplane.FlowCreated, dataplane.FlowSnapshot:
+	case dataplane.FlowExpired:
+		r.Op = ha.OpDelete
+	default:
+		return r, false
+	}
+	r.Flow = ha.FlowRecord{Key: session.FlowKey{Src: f.Key.Src, Dst: f.Key.Dst, Proto: session.Proto(f.Key.Proto)}}
+	if r.Op == ha.OpPut {
+		r.Flow.Server, r.Flow.Session = f.Server, session.ID(f.Session)
+		r.Flow.Identity = session.Plain
+		if f.Flags&dataplane.FlagSecondary != 0 {
+			r.Flow.Identity = session.Secondary
+		}
+		r.Flow.LastSeen = now.UnixMilli()
+		r.Flow.DPClass, r.Flow.DPFlags = f.Class, f.Flags
+	}
+	return r, true
+}
+
+// install queues a flow put or delete for every worker (which worker the
+// flow's packets reach after a takeover depends on the NIC's RSS, so each
+// holds it; the ones that never see it expire it after takeover). The
+// workers' install rings are bounded: a full ring is retried for up to a
+// second (the caller is the replication reader; the stream waits), then
+// counted as lost.
+func (p *pair) install(r *ha.Record) {
+	typ := dataplane.FlowInstall
+	if r.Op == ha.OpDelete {
+		typ = dataplane.FlowDelete
+	}
+	var recs [dataplane.MaxWorkers]dataplane.FlowRecord
+	k := dataplane.FlowKey{Src: r.Flow.Key.Src, Dst: r.Flow.Key.Dst, Proto: uint8(r.Flow.Key.Proto)}
+	for w := 0; w < p.workers; w++ {
+		recs[w] = dataplane.FlowRecord{Type: typ, Worker: w, Key: k, Server: r.Flow.Server,
+			Session: uint32(r.Flow.Session), Class: r.Flow.DPClass, Flags: r.Flow.DPFlags | dataplane.FlagValid}
+	}
+	left := recs[:p.workers]
+	for deadline := time.Now().Add(time.Second); len(left) > 0; {
+		n, err := p.d.dp.PushFlows(left)
+		if err != nil {
+			p.c.installLost.Add(uint64(len(left)))
+			return
+		}
+		left = left[n:]
+		if len(left) > 0 {
+			if time.Now().After(deadline) {
+				p.c.installLost.Add(uint64(len(left)))
+				return
+			}
+			time.Sleep(100 * time.Microsecond)
+		}
+	}
+	if typ == dataplane.FlowInstall {
+		p.c.flowsInstalled.Add(1)
+	} else {
+		p.c.flowsDeleted.Add(1)
+	}
+}
+
+// pairSink is the backup's ha.Sink.
+type pairSink struct{ p *pair }
+
+// Reset forgets the replicated state before a snapshot: every installed
+// flow is deleted from the workers, every restored session ended.
+func (s pairSink) Reset() {
+	p := s.p
+	var flows []ha.Record
+	p.table.Snapshot(func(r ha.Record) {
+		if r.Kind == ha.KindFlow {
+			flows = append(flows, ha.Record{Kind: ha.KindFlow, Op: ha.OpDelete, Flow: ha.FlowRecord{Key: r.Flow.Key}})
+		}
+	})
+	p.table.Reset()
+	for i := range flows {
+		p.install(&flows[i])
+	}
+	if path := p.d.path; path != nil {
+		path.Post(func(tr *session.Tracker) {
+			tr.ForgetAll(time.Now())
+			clear(p.ids)
+		})
+	}
+}
+
+// Apply installs one record of the primary's state.
+func (s pairSink) Apply(r ha.Record) {
+	p := s.p
+	switch r.Kind {
+	case ha.KindFlow:
+		p.table.Apply(r)
+		p.install(&r)
+	case ha.KindAssociation, ha.KindExpectation:
+		if p.d.path == nil {
+			p.c.ignored.Add(1)
+			return
+		}
+		p.d.path.Post(func(tr *session.Tracker) { p.restore(tr, &r) })
+	default:
+		// Server states and admission thresholds: each member of the pair
+		// runs its own management plane, fed by the same agents
+		// (agent.standby), so its view is live rather than replicated.
+		p.c.ignored.Add(1)
+	}
+}
+
+// restore applies a session record on the signalling path's goroutine.
+func (p *pair) restore(tr *session.Tracker, r *ha.Record) {
+	now := time.Now()
+	switch {
+	case r.Kind == ha.KindAssociation && r.Op == ha.OpPut:
+		if r.Assoc.Kind == 0 { // key too long: its flows still carry it
+			p.c.ignored.Add(1)
+			return
+		}
+		id, err := tr.Restore(now, r.Assoc.Kind, r.Assoc.SessionKey(), r.Assoc.Server)
+		if err != nil {
+			p.c.restoreErrors.Add(1)
+			return
+		}
+		p.ids[r.Assoc.Session] = id
+		p.c.sessionsRestored.Add(1)
+	case r.Kind == ha.KindAssociation:
+		if id, ok := p.ids[r.Assoc.Session]; ok {
+			tr.Forget(now, id)
+			delete(p.ids, r.Assoc.Session)
+		}
+	case r.Op == ha.OpPut: // expectation
+		id, ok := p.ids[r.Exp.Session]
+		if !ok {
+			p.c.ignored.Add(1)
+			return
+		}
+		e := &r.Exp
+		x := session.Expectation{Dst: e.Dst, Proto: e.Proto, Src: e.Src, SrcPort: e.SrcPort, RTCP: e.RTCP,
+			Receiver: inspect.Side(e.Receiver), Index: e.Index}
+		if err := tr.RestoreExpectation(now, id, x, time.UnixMilli(e.Expires)); err != nil {
+			p.c.restoreErrors.Add(1)
+		}
+	default:
+		// An expectation's removal: matched (its flow is replicated),
+		// cancelled with its session (Forget) or expired (it expires here
+		// too, after the media timeout).
+		p.c.ignored.Add(1)
+	}
+}
+
+// pairVIP is the role machine's VIPOwner: the data plane and the tracker
+// leave standby before the VIPs are announced, and return to it when this
+// node stops being primary.
+type pairVIP struct{ p *pair }
+
+// TakeVIP makes this dispatcher the VIPs' owner.
+func (v pairVIP) TakeVIP() error {
+	p := v.p
+	p.c.takeovers.Add(1)
+	err := p.d.dp.SetStandby(false)
+	if p.d.path != nil {
+		p.d.path.SetStandby(false)
+	}
+	p.log.Info("owning the VIPs: answering ARP, expiring flows, announcing", zap.Int("flows", p.table.Len()))
+	return errors.Join(err, p.announce.TakeVIP())
+}
+
+// ReleaseVIP makes this dispatcher a standby again.
+func (v pairVIP) ReleaseVIP() error {
+	p := v.p
+	p.c.releases.Add(1)
+	err := p.announce.ReleaseVIP()
+	if p.d.path != nil {
+		p.d.path.SetStandby(true)
+	}
+	p.log.Info("standby: the peer owns the VIPs")
+	return errors.Join(err, p.d.dp.SetStandby(true))
+}
+
+// status is the API's view of the pair.
+func (p *pair) status() api.HAStatus {
+	st := p.runner.Node().Stats(time.Now())
+	out := api.HAStatus{Enabled: true, Role: st.Role.String(), Epoch: st.Epoch, Peer: p.d.cfg.HA.Peer,
+		PeerAlive: st.PeerAlive, PeerRole: st.PeerRole.String(), InSync: st.InSync,
+		LagRecords: st.LagRecords, Lag: st.Lag, Snapshots: st.SnapshotsSent + st.SnapshotsApplied,
+		TakeoverReasons: map[string]uint64{}}
+	if !st.PeerHeard.IsZero() {
+		t := st.PeerHeard
+		out.LastPeerHeartbeat = &t
+	}
+	out.Replicated = st.RecordsSent + st.RecordsApplied
+	for r, n := range st.Takeovers {
+		out.Takeovers += n
+		if n > 0 {
+			out.TakeoverReasons[ha.Reason(r).String()] = n
+		}
+	}
+	return out
+}
+
+// close releases the announcer's socket.
+func (p *pair) close() {
+	if p.closeVIP != nil {
+		if err := p.closeVIP(); err != nil {
+			p.log.Warn("closing the announcer", zap.Error(err))
+		}
+	}
+}
+
+// logCounters logs the pair's totals (at stop).
+func (p *pair) logCounters() {
+	st := p.runner.Node().Stats(time.Now())
+	p.log.Info("ha totals", zap.Stringer("role", st.Role), zap.Uint32("epoch", st.Epoch),
+		zap.Uint64("flows_published", p.c.flowsPublished.Load()), zap.Uint64("flows_installed", p.c.flowsInstalled.Load()),
+		zap.Uint64("flows_deleted", p.c.flowsDeleted.Load()), zap.Uint64("install_lost", p.c.installLost.Load()),
+		zap.Uint64("sessions_restored", p.c.sessionsRestored.Load()), zap.Uint64("restore_errors", p.c.restoreErrors.Load()),
+		zap.Uint64("records_sent", st.RecordsSent), zap.Uint64("records_applied", st.RecordsApplied),
+		zap.Uint64("snapshots_sent", st.SnapshotsSent), zap.Uint64("snapshots_applied", st.SnapshotsApplied),
+		zap.Uint64("takeovers", p.c.takeovers.Load()), zap.String("lag", fmt.Sprint(st.Lag)))
+}
