@@ -62,7 +62,8 @@ func New(cfg Config, log *zap.Logger) (*Agent, error) {
 		return nil, err
 	}
 	sa, err := sysload.New(sysload.Config{ServicePort: cfg.ServicePort, ServiceProto: cfg.ServiceProto,
-		IODivisor: cfg.IODivisor, BacklogLimit: cfg.BacklogLimit, CPUCgroup: cfg.CPUCgroup})
+		IODivisor: cfg.IODivisor, BacklogLimit: cfg.BacklogLimit, CPUCgroup: cfg.CPUCgroup,
+		CgroupRoot: cfg.CgroupRoot})
 	if err != nil {
 		return nil, err
 	}
@@ -215,7 +216,8 @@ func (a *Agent) Counters() Counters {
 // fraction during interval), as `sara agent sample` prints it.
 func SampleOnce(cfg Config, interval time.Duration) (cluster.LoadVector, sysload.Raw, error) {
 	sa, err := sysload.New(sysload.Config{ServicePort: cfg.ServicePort, ServiceProto: cfg.ServiceProto,
-		IODivisor: cfg.IODivisor, BacklogLimit: cfg.BacklogLimit, CPUCgroup: cfg.CPUCgroup})
+		IODivisor: cfg.IODivisor, BacklogLimit: cfg.BacklogLimit, CPUCgroup: cfg.CPUCgroup,
+		CgroupRoot: cfg.CgroupRoot})
 	if err != nil {
 		return cluster.LoadVector{}, sysload.Raw{}, err
 	}

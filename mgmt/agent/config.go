@@ -45,6 +45,9 @@ type Config struct {
 	// CPUCgroup, when set, makes the CPU component the service's cgroup
 	// (path below /sys/fs/cgroup) against its CPU limit, not the node's CPU.
 	CPUCgroup string `mapstructure:"cpu_cgroup"`
+	// CgroupRoot is where the cgroup filesystems are mounted (default
+	// /sys/fs/cgroup; `ip netns exec` hides that one, for instance).
+	CgroupRoot string `mapstructure:"cgroup_root"`
 	// IODivisor is the in-flight I/O count that reads as a full queue.
 	IODivisor float64 `mapstructure:"io_divisor"`
 	// VIPs are checked by `sara agent check`.

@@ -23,6 +23,7 @@ agent:
   heartbeat_period: 100ms
   service_port: 5060
   cpu_cgroup: lab/s1
+  cgroup_root: /run/cg
   vips: [10.0.0.100]
   probe: {kind: tcp, target: "127.0.0.1:5060", interval: 250ms}
 `))
@@ -31,7 +32,7 @@ agent:
 	}
 	if c.HostID != 7 || c.Key.ID() != 3 || c.HeartbeatPeriod != 100*time.Millisecond || c.LoadPeriod != time.Second ||
 		c.ServiceProto != "udp" || c.Probe.Kind != "tcp" || c.Probe.Interval != 250*time.Millisecond ||
-		c.Probe.Timeout != 500*time.Millisecond || c.CPUCgroup != "lab/s1" || len(c.VIPs) != 1 || c.VIPs[0] != netip.MustParseAddr("10.0.0.100") {
+		c.Probe.Timeout != 500*time.Millisecond || c.CPUCgroup != "lab/s1" || c.CgroupRoot != "/run/cg" || len(c.VIPs) != 1 || c.VIPs[0] != netip.MustParseAddr("10.0.0.100") {
 		t.Fatalf("config %+v", c)
 	}
 	if s := fmt.Sprintf("%+v", c); strings.Contains(s, hexKey) || strings.Contains(s, "[0 1 2") {
