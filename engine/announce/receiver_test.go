@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"testing"
 	"time"
 
@@ -209,5 +210,55 @@ func TestSendHandleNoAllocs(t *testing.T) {
 		i++
 	}); n != 0 {
 		t.Fatalf("Handle: %v allocations", n)
+	}
+}
+
+// TestDialAllReachesBothDispatchers: a gateway in front of a hot-standby
+// pair announces to both; a member that is down (its port refuses) does
+// not make the announcement fail while the other takes it.
+func TestDialAllReachesBothDispatchers(t *testing.T) {
+	got := [2]chan struct{}{make(chan struct{}, 8), make(chan struct{}, 8)}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var addrs []string
+	for i := range got {
+		o := auth.NewOpener(0) // each dispatcher its own (replay windows)
+		_ = o.AddHost(77, testKey)
+		r, err := Listen("127.0.0.1:0", o, func(*Message) { got[i] <- struct{}{} }, ReceiverOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		go func() { _ = r.Run(ctx) }()
+		addrs = append(addrs, r.Addr().String())
+	}
+	dead, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addrs = append(addrs, dead.LocalAddr().String())
+	dead.Close() // nothing listens there: its writes are refused
+	sealer, _ := auth.NewSealer(77, testKey, nil)
+	s, err := DialAll(addrs, sealer, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for range 3 {
+		if err := s.Send(sample()); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(10 * time.Millisecond) // let the refusal come back
+	}
+	for i := range got {
+		for k := range 3 {
+			select {
+			case <-got[i]:
+			case <-time.After(5 * time.Second):
+				t.Fatalf("dispatcher %d received %d of 3", i, k)
+			}
+		}
+	}
+	if c := s.Counters(); c.Sent != 3 || c.Failed != 0 {
+		t.Fatalf("sender counters %+v, want 3 sent", c)
 	}
 }

@@ -1,6 +1,7 @@
 package announce
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -52,6 +53,52 @@ func Dial(addr string, sealer *auth.Sealer, now func() time.Time) (*Sender, erro
 	s := NewSender(c, sealer, now)
 	s.closer = c
 	return s, nil
+}
+
+// DialAll connects one UDP socket to each of addrs (a hot-standby pair's
+// two dispatchers) and returns a Sender writing every message to all of
+// them; a message counts as sent when at least one write succeeded (a
+// standby that is down refuses its copy).
+func DialAll(addrs []string, sealer *auth.Sealer, now func() time.Time) (*Sender, error) {
+	if len(addrs) == 1 {
+		return Dial(addrs[0], sealer, now)
+	}
+	var m multiConn
+	for _, a := range addrs {
+		c, err := net.Dial("udp", a)
+		if err != nil {
+			_ = m.Close()
+			return nil, fmt.Errorf("announce: dial %q: %w", a, err)
+		}
+		m = append(m, c)
+	}
+	s := NewSender(m, sealer, now)
+	s.closer = m
+	return s, nil
+}
+
+// multiConn writes each datagram to every socket.
+type multiConn []net.Conn
+
+func (m multiConn) Write(b []byte) (int, error) {
+	var errs []error
+	for _, c := range m {
+		if _, err := c.Write(b); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) == len(m) {
+		return 0, errors.Join(errs...)
+	}
+	return len(b), nil
+}
+
+func (m multiConn) Close() error {
+	var errs []error
+	for _, c := range m {
+		errs = append(errs, c.Close())
+	}
+	return errors.Join(errs...)
 }
 
 // Send numbers, stamps, encodes, seals and writes m (m.Seq and m.Time are

@@ -55,6 +55,9 @@ type Config struct {
 	Interface string `mapstructure:"interface"`
 	// Announce is the dispatcher's announcement address (UDP host:port).
 	Announce string `mapstructure:"announce"`
+	// Standby lists more dispatchers that get every announcement too (the
+	// other member of a hot-standby pair).
+	Standby []string `mapstructure:"standby"`
 	// AnnounceListen is where the dispatcher receives announcements (UDP
 	// host:port; empty: no receiver).
 	AnnounceListen string `mapstructure:"announce_listen"`
@@ -91,6 +94,11 @@ func (c *Config) Validate() error {
 	add := func(f string, a ...any) { errs = append(errs, fmt.Errorf(f, a...)) }
 	if _, _, err := net.SplitHostPort(c.Announce); err != nil {
 		add("announce: %q is not host:port", c.Announce)
+	}
+	for i, s := range c.Standby {
+		if _, _, err := net.SplitHostPort(s); err != nil {
+			add("standby[%d]: %q is not host:port", i, s)
+		}
 	}
 	if c.AnnounceListen != "" {
 		if _, _, err := net.SplitHostPort(c.AnnounceListen); err != nil {

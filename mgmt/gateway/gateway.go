@@ -45,7 +45,7 @@ func Build(cfg Config, vips []netip.Addr, hostIDs map[[6]byte]uint32, src Source
 	if err != nil {
 		return nil, fmt.Errorf("gateway: %w", err)
 	}
-	snd, err := announce.Dial(cfg.Announce, sealer, nil)
+	snd, err := announce.DialAll(append([]string{cfg.Announce}, cfg.Standby...), sealer, nil)
 	if err != nil {
 		return nil, err
 	}
