@@ -9,11 +9,13 @@ import (
 )
 
 // agentYAML is server i's agent configuration: heartbeats to the
-// dispatcher's management address; the application probe is a TCP connect
+// dispatcher's management address and to the hot standby's (the failover
+// scenario's second dispatcher; refused, and counted, when it is down); the application probe is a TCP connect
 // to the server's RTSP service.
 const agentYAML = `agent:
   host_id: %d
   dispatcher: %s:%d
+  standby: ["%s:%d"]
   key: %s
   heartbeat_period: %v
   load_period: %v
@@ -27,7 +29,7 @@ const agentYAML = `agent:
 // AgentConfig writes server i's agent configuration (once) and returns its path.
 func (l *Lab) AgentConfig(i int) (string, error) {
 	p := filepath.Join(l.Dir, fmt.Sprintf("agent-%s.yaml", ServerName(i)))
-	body := fmt.Sprintf(agentYAML, i+1, MgmtIP, MgmtPort, Key, HeartbeatPeriod, LoadPeriod,
+	body := fmt.Sprintf(agentYAML, i+1, MgmtIP, MgmtPort, StandbyIP, MgmtPort, Key, HeartbeatPeriod, LoadPeriod,
 		filepath.Join(l.Dir, fmt.Sprintf("agent-%s.drain", ServerName(i))), SIPPort, VIP, VIP, RTSPPort, HeartbeatPeriod)
 	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
 		return "", fmt.Errorf("%w: %w", ErrSetup, err)

@@ -58,6 +58,7 @@ control:
 gateway:
   interface: rs
   announce: %s:%d
+  standby: ["%s:%d"]
   announce_listen: %s:%d
   host_id: %d
   key: %s
@@ -80,7 +81,7 @@ func (l *Lab) WriteConfig(name string) (string, error) {
 	cfg := filepath.Join(l.Dir, name+".yaml")
 	body := fmt.Sprintf(dispatcherYAML, VIP, strings.TrimRight(srv.String(), "\n"), l.Prefix+"-"+name,
 		MgmtIP, MgmtPort, Key, HeartbeatPeriod, Misses, LoadPeriod, ControlInterval,
-		MgmtIP, AnnouncePort, MgmtIP, AnnouncePort, GatewayHostID, Key)
+		MgmtIP, AnnouncePort, StandbyIP, AnnouncePort, MgmtIP, AnnouncePort, GatewayHostID, Key)
 	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
 		return "", fmt.Errorf("%w: %w", ErrSetup, err)
 	}
