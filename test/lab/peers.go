@@ -79,6 +79,9 @@ type Calls struct {
 	// EarlyMedia starts the RTP right after the ACK, as a phone does,
 	// instead of 150 ms later (sipp/uac.xml without its pause).
 	EarlyMedia bool
+	// Media is the RTP capture the UAC plays each call (a file in Dir;
+	// default g711.pcap, RTPPackets packets).
+	Media string
 }
 
 // UAC starts sipp's UAC in the client namespace for c, statistics in Dir/name.csv.
@@ -90,13 +93,16 @@ func (l *Lab) UAC(name string, c Calls) (*Proc, error) {
 	if c.RecvLimit == 0 {
 		c.RecvLimit = 5 * time.Second
 	}
+	if c.Media == "" {
+		c.Media = "g711.pcap"
+	}
 	scenario := "uac.xml"
 	if c.EarlyMedia {
 		scenario = "uac-early.xml"
 	}
 	return l.Start(name, l.NS("cl"), "sipp", "-sf", filepath.Join(l.Dir, scenario),
 		"-i", ClientIP.String(), "-p", port, "-t", transport, "-max_socket", "200",
-		"-mi", ClientIP.String(), "-mp", strconv.Itoa(UACMediaBase), "-key", "pcap", filepath.Join(l.Dir, "g711.pcap"),
+		"-mi", ClientIP.String(), "-mp", strconv.Itoa(UACMediaBase), "-key", "pcap", filepath.Join(l.Dir, c.Media),
 		"-m", strconv.Itoa(c.N), "-r", strconv.Itoa(c.Rate), "-l", strconv.Itoa(c.N),
 		"-d", strconv.FormatInt(c.Hold.Milliseconds(), 10), "-recv_timeout", strconv.FormatInt(c.RecvLimit.Milliseconds(), 10),
 		"-nostdin", "-timeout", "90s", "-trace_stat", "-stf", filepath.Join(l.Dir, name+".csv"), "-fd", "1",

@@ -106,6 +106,8 @@ func (l *Lab) Scenario(name string, nodes []Node) (*Result, error) {
 		return l.DrainScenario(40)
 	case "server-failure":
 		return l.ServerFailureScenario(nodes, 40)
+	case "failover":
+		return l.FailoverScenario(30)
 	}
 	return nil, fmt.Errorf("%w: unknown scenario %q", ErrSetup, name)
 }
