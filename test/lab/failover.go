@@ -2,8 +2,10 @@ package lab
 
 import (
 	"bufio"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +13,10 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/google/gopacket"
+	"github.com/google/gopacket/layers"
+	"github.com/google/gopacket/pcapgo"
 )
 
 // haYAML is the `ha:` section of one member of the lab's hot-standby pair
@@ -263,6 +269,11 @@ func (l *Lab) runFailover(name string, calls Calls) (_ *Run, _ *Failover, err er
 	if err := b.Stop(syscall.SIGINT, 10*time.Second); err != nil {
 		return nil, nil, fmt.Errorf("%w: standby exit: %w", ErrProc, err)
 	}
+	cb, err := finalCounters(b.Output())
+	if err != nil {
+		return nil, nil, err
+	}
+	r.Counters.add(cb) // the killed primary's own counters died with it
 	r.DispatcherLog = a2.Output()
 	r.Control = true
 	return r, fo, nil
@@ -305,18 +316,47 @@ func mediaGaps(pk []Packet, t time.Time, settle time.Duration) (gaps []time.Dura
 	return gaps, stopped
 }
 
-// fullMedia copies sipp's whole G.711 capture (236 packets, about 7 s of
-// RTP) into Dir: every call's media spans a transition.
-func (l *Lab) fullMedia() (string, error) {
-	const name = "g711-full.pcap"
-	b, err := os.ReadFile("/usr/share/sip-tester/g711a.pcap")
-	if err == nil {
-		err = os.WriteFile(filepath.Join(l.Dir, name), b, 0o644)
-	}
+// steadyMedia writes the UAC's RTP capture for the failover scenario:
+// 350 G.711 packets (7 s) exactly 20 ms apart, so that any silence longer
+// than that at the servers is the dispatchers' doing (sipp's own
+// g711a.pcap has pauses of ~0.8 s that would hide a forwarding gap).
+func (l *Lab) steadyMedia() (string, error) {
+	const name, packets = "g711-steady.pcap", 350
+	f, err := os.Create(filepath.Join(l.Dir, name))
 	if err != nil {
 		return "", fmt.Errorf("%w: %w", ErrSetup, err)
 	}
-	return name, nil
+	defer f.Close()
+	w := pcapgo.NewWriter(f)
+	if err := w.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
+		return "", fmt.Errorf("%w: %w", ErrSetup, err)
+	}
+	t0 := time.Unix(1_700_000_000, 0)
+	payload := make([]byte, 12+160)
+	for k := range packets {
+		payload[0], payload[1] = 0x80, 0 // RTP v2, PCMU
+		binary.BigEndian.PutUint16(payload[2:], uint16(k))
+		binary.BigEndian.PutUint32(payload[4:], uint32(160*k))
+		binary.BigEndian.PutUint32(payload[8:], 0x5a5a0001)
+		for i := 12; i < len(payload); i++ {
+			payload[i] = 0xff // PCMU silence
+		}
+		ip := &layers.IPv4{Version: 4, TTL: 64, Protocol: layers.IPProtocolUDP, SrcIP: net.IPv4(10, 0, 0, 1), DstIP: net.IPv4(10, 0, 0, 2)}
+		udp := &layers.UDP{SrcPort: 6000, DstPort: 6000}
+		_ = udp.SetNetworkLayerForChecksum(ip)
+		buf := gopacket.NewSerializeBuffer()
+		if err := gopacket.SerializeLayers(buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true},
+			&layers.Ethernet{SrcMAC: net.HardwareAddr{2, 0, 0, 0, 0, 1}, DstMAC: net.HardwareAddr{2, 0, 0, 0, 0, 2},
+				EthernetType: layers.EthernetTypeIPv4}, ip, udp, gopacket.Payload(payload)); err != nil {
+			return "", fmt.Errorf("%w: %w", ErrSetup, err)
+		}
+		b := buf.Bytes()
+		ci := gopacket.CaptureInfo{Timestamp: t0.Add(time.Duration(k) * 20 * time.Millisecond), CaptureLength: len(b), Length: len(b)}
+		if err := w.WritePacket(ci, b); err != nil {
+			return "", fmt.Errorf("%w: %w", ErrSetup, err)
+		}
+	}
+	return name, f.Close()
 }
 
 // FailoverScenario runs n SIP calls with RTP through a hot-standby pair:
@@ -327,7 +367,7 @@ func (l *Lab) fullMedia() (string, error) {
 // one server and its media flowing again after each transition.
 func (l *Lab) FailoverScenario(n int) (*Result, error) {
 	res := newResult("failover")
-	media, err := l.fullMedia()
+	media, err := l.steadyMedia()
 	if err != nil {
 		return nil, err
 	}
@@ -395,4 +435,30 @@ func median(d []time.Duration) time.Duration {
 		return 0
 	}
 	return d[len(d)/2]
+}
+
+// add sums o into c (the members of a pair).
+func (c *Counters) add(o Counters) {
+	c.RX += o.RX
+	c.TX += o.TX
+	c.FwdSig += o.FwdSig
+	c.SigDecide += o.SigDecide
+	c.SigTap += o.SigTap
+	c.ExpectHit += o.ExpectHit
+	if c.Drops == nil {
+		c.Drops = map[string]uint64{}
+	}
+	for k, v := range o.Drops {
+		c.Drops[k] += v
+	}
+	for i, v := range o.ServerPackets {
+		if i < len(c.ServerPackets) {
+			c.ServerPackets[i] += v
+		}
+	}
+	for i, v := range o.ServerFlows {
+		if i < len(c.ServerFlows) {
+			c.ServerFlows[i] += v
+		}
+	}
 }
