@@ -280,12 +280,13 @@ func (l *Lab) runFailover(name string, calls Calls) (_ *Run, _ *Failover, err er
 }
 
 // mediaGaps returns, for every client→VIP media flow (by source) that was
-// running at t, the longest silence between two of its packets at the
-// servers, and how many of them stopped early: no packet after t+settle
-// while the flow lasted less than the longest flow minus settle (every
-// call plays the same capture, so a complete flow lasts as long as it).
+// running at t, its longest silence at the servers that ended within
+// [t, t+settle] (the forwarding gap of a transition at t: every call
+// plays packets 20 ms apart), and how many of those flows stopped early:
+// no packet after t+settle while the flow lasted less than the longest
+// flow minus settle (every call plays the same capture).
 func mediaGaps(pk []Packet, t time.Time, settle time.Duration) (gaps []time.Duration, stopped int) {
-	at := float64(t.UnixNano()) / 1e9
+	at, until := float64(t.UnixNano())/1e9, float64(t.Add(settle).UnixNano())/1e9
 	times := map[string][]float64{}
 	for _, p := range pk {
 		if p.Proto != 17 || p.CallID != "" || p.Dst.Port() == uint16(SIPPort) || p.Dst.Addr() != VIP {
@@ -303,12 +304,14 @@ func mediaGaps(pk []Packet, t time.Time, settle time.Duration) (gaps []time.Dura
 		if first > at || last < at-0.1 {
 			continue // started after t, or had ended before it
 		}
-		if last < at+settle.Seconds() && last-first < full-settle.Seconds() {
+		if last < until && last-first < full-settle.Seconds() {
 			stopped++
 		}
 		var g float64
 		for i := 1; i < len(ts); i++ {
-			g = max(g, ts[i]-ts[i-1])
+			if ts[i] >= at && ts[i] <= until {
+				g = max(g, ts[i]-ts[i-1])
+			}
 		}
 		gaps = append(gaps, time.Duration(g*float64(time.Second)))
 	}
@@ -405,7 +408,7 @@ func (l *Lab) FailoverScenario(n int) (*Result, error) {
 	res.Expect("media_resumed_after_takeover", stopped == 0 && len(gaps) > 0 && worst < time.Second,
 		"%d RTP flows were running at the kill: %d stopped, longest silence %v (median %v)",
 		len(gaps), stopped, worst.Round(time.Millisecond), median(gaps).Round(time.Millisecond))
-	fbGaps, fbStopped := mediaGaps(r.Packets, fo.FailBack, 2*time.Second)
+	fbGaps, fbStopped := mediaGaps(r.Packets, fo.FailBack.Add(-200*time.Millisecond), 2*time.Second)
 	fbWorst := time.Duration(0)
 	if len(fbGaps) > 0 {
 		fbWorst = fbGaps[len(fbGaps)-1]
