@@ -285,7 +285,7 @@ func (l *Lab) runFailover(name string, calls Calls) (_ *Run, _ *Failover, err er
 // plays packets 20 ms apart), and how many of those flows stopped early:
 // no packet after t+settle while the flow lasted less than the longest
 // flow minus settle (every call plays the same capture).
-func mediaGaps(pk []Packet, t time.Time, settle time.Duration) (gaps []time.Duration, stopped int) {
+func mediaGaps(pk []Packet, t time.Time, settle time.Duration) (gaps []time.Duration, stopped int, worstAt time.Time) {
 	at, until := float64(t.UnixNano())/1e9, float64(t.Add(settle).UnixNano())/1e9
 	times := map[string][]float64{}
 	for _, p := range pk {
@@ -307,16 +307,20 @@ func mediaGaps(pk []Packet, t time.Time, settle time.Duration) (gaps []time.Dura
 		if last < until && last-first < full-settle.Seconds() {
 			stopped++
 		}
-		var g float64
+		var g, from float64
 		for i := 1; i < len(ts); i++ {
-			if ts[i] >= at && ts[i] <= until {
-				g = max(g, ts[i]-ts[i-1])
+			if ts[i] >= at && ts[i] <= until && ts[i]-ts[i-1] > g {
+				g, from = ts[i]-ts[i-1], ts[i-1]
 			}
 		}
-		gaps = append(gaps, time.Duration(g*float64(time.Second)))
+		d := time.Duration(g * float64(time.Second))
+		if len(gaps) == 0 || d > gaps[len(gaps)-1] {
+			worstAt = time.Unix(0, int64(from*1e9))
+		}
+		gaps = append(gaps, d)
+		sort.Slice(gaps, func(i, j int) bool { return gaps[i] < gaps[j] })
 	}
-	sort.Slice(gaps, func(i, j int) bool { return gaps[i] < gaps[j] })
-	return gaps, stopped
+	return gaps, stopped, worstAt
 }
 
 // steadyMedia writes the UAC's RTP capture for the failover scenario:
@@ -400,7 +404,7 @@ func (l *Lab) FailoverScenario(n int) (*Result, error) {
 	res.Expect("takeover_under_1s", !fo.Takeover.IsZero() && takeover < time.Second && fo.TakeoverInSync,
 		"the standby became primary %v after kill -9 of the primary (reason %s, in sync %v; heartbeat %v, n = %d)",
 		takeover.Round(time.Millisecond), fo.TakeoverReason, fo.TakeoverInSync, HeartbeatPeriod, Misses)
-	gaps, stopped := mediaGaps(r.Packets, fo.Kill, 2*time.Second)
+	gaps, stopped, gapAt := mediaGaps(r.Packets, fo.Kill, 2*time.Second)
 	worst := time.Duration(0)
 	if len(gaps) > 0 {
 		worst = gaps[len(gaps)-1]
@@ -408,7 +412,7 @@ func (l *Lab) FailoverScenario(n int) (*Result, error) {
 	res.Expect("media_resumed_after_takeover", stopped == 0 && len(gaps) > 0 && worst < time.Second,
 		"%d RTP flows were running at the kill: %d stopped, longest silence %v (median %v)",
 		len(gaps), stopped, worst.Round(time.Millisecond), median(gaps).Round(time.Millisecond))
-	fbGaps, fbStopped := mediaGaps(r.Packets, fo.FailBack.Add(-200*time.Millisecond), 2*time.Second)
+	fbGaps, fbStopped, fbGapAt := mediaGaps(r.Packets, fo.FailBack.Add(-200*time.Millisecond), 2*time.Second)
 	fbWorst := time.Duration(0)
 	if len(fbGaps) > 0 {
 		fbWorst = fbGaps[len(fbGaps)-1]
@@ -425,6 +429,10 @@ func (l *Lab) FailoverScenario(n int) (*Result, error) {
 	res.Extra["takeover_ms"] = takeover.Milliseconds()
 	res.Extra["forwarding_gap_ms"] = worst.Milliseconds()
 	res.Extra["failback_gap_ms"] = fbWorst.Milliseconds()
+	// where the longest silences began, against the events (ms; negative: before)
+	res.Extra["gap_start_after_kill_ms"] = gapAt.Sub(fo.Kill).Milliseconds()
+	res.Extra["failback_gap_start_after_takeover_ms"] = fbGapAt.Sub(fo.FailBack).Milliseconds()
+	res.Extra["failback_after_restart_ms"] = fo.FailBack.Sub(fo.Restart).Milliseconds()
 	res.Extra["max_lag_records"] = fo.MaxLagRecords
 	res.Extra["max_lag_us"] = fo.MaxLag.Microseconds()
 	res.Extra["standby_snapshot_records"] = fo.SnapshotRecords
