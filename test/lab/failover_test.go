@@ -27,14 +27,14 @@ func TestMediaGaps(t *testing.T) {
 	flow(30004, 4*time.Second, 11*time.Second, [2]time.Duration{})                                           // started later
 	flow(30006, 2*time.Second, 9*time.Second, [2]time.Duration{})                                            // untouched
 	pk = append(pk, Packet{T: at(kill), Src: netip.AddrPortFrom(ClientIP, 5070), Dst: netip.AddrPortFrom(VIP, uint16(SIPPort)), Proto: 17, CallID: "x"})
-	gaps, stopped, at := mediaGaps(pk, t0.Add(kill), 2*time.Second)
+	gaps, stopped, began := mediaGaps(pk, t0.Add(kill), 2*time.Second)
 	if len(gaps) != 3 || stopped != 1 {
 		t.Fatalf("gaps %v stopped %d; want 3 flows running at the kill, 1 stopped", gaps, stopped)
 	}
 	if g := gaps[len(gaps)-1]; g < 400*time.Millisecond || g > 440*time.Millisecond {
 		t.Fatalf("longest silence %v, want ~420ms", g)
 	}
-	if d := at.Sub(t0.Add(kill)); d < -30*time.Millisecond || d > 0 {
+	if d := began.Sub(t0.Add(kill)); d < -30*time.Millisecond || d > 0 {
 		t.Fatalf("the silence began %v after the kill, want just before", d)
 	}
 	if gaps[0] != 0 && gaps[0] > 25*time.Millisecond {
