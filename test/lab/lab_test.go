@@ -34,7 +34,7 @@ func TestLab(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		if t.Failed() {
+		if t.Failed() || os.Getenv("SARA_LAB_KEEP") == "1" {
 			t.Logf("lab artefacts kept in %s (logs, configs, captures)", dir)
 		} else {
 			os.RemoveAll(dir)
