@@ -10,6 +10,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/sara-lb/sara/dpdk/dataplane"
+	"github.com/sara-lb/sara/engine/cluster"
 	"github.com/sara-lb/sara/engine/ha"
 	"github.com/sara-lb/sara/engine/inspect"
 	"github.com/sara-lb/sara/engine/session"
@@ -38,6 +39,9 @@ type pair struct {
 
 	ids map[session.ID]session.ID // primary's session id → this tracker's (signalling path's goroutine)
 	c   pairCounters
+
+	started time.Time // when the pair was built (ready's grace for silent servers)
+	settled time.Time // since when every server's state is settled (ready; under the node's lock)
 }
 
 // pairCounters are the pair's own totals (the protocol's are ha.Stats).
@@ -51,7 +55,7 @@ type pairCounters struct {
 // listener is part of the path's configuration); start binds it.
 func newPair(d *Dispatcher) *pair {
 	p := &pair{d: d, table: ha.NewTable(), workers: d.cfg.Dataplane.Workers, log: d.log.Named("ha"),
-		ids: map[session.ID]session.ID{}}
+		ids: map[session.ID]session.ID{}, started: time.Now()}
 	p.mirror = &ha.Mirror{Table: p.table}
 	return p
 }
@@ -81,7 +85,8 @@ func (p *pair) start() error {
 	if p.d.path != nil {
 		p.d.path.SetStandby(true)
 	}
-	if p.runner, err = ha.NewRunner(cfg, ha.RunnerDeps{VIP: pairVIP{p}, Source: p.table, Sink: pairSink{p}, Log: p.d.log}); err != nil {
+	if p.runner, err = ha.NewRunner(cfg, ha.RunnerDeps{VIP: pairVIP{p}, Source: p.table, Sink: pairSink{p}, Log: p.d.log,
+		Ready: p.ready}); err != nil {
 		return err
 	}
 	p.mirror.Publisher = p.runner.Node()
@@ -305,6 +310,37 @@ func (v pairVIP) ReleaseVIP() error {
 	}
 	p.log.Info("standby: the peer owns the VIPs")
 	return errors.Join(err, p.d.dp.SetStandby(true))
+}
+
+// ready tells the role machine whether this dispatcher could serve now, so
+// that a restarted primary does not take the VIP back (preemption or a
+// planned switchover) before its own management plane knows the servers:
+// every server heard and out of probation (or silent for long enough to be
+// failed in fact), then one control interval for a selection built on that
+// view to be published. Without a management plane it is always ready.
+// Called under the node's lock (serialised).
+func (p *pair) ready() bool {
+	d := p.d
+	if d.plane == nil {
+		return true
+	}
+	now := time.Now()
+	mc := d.cfg.Mgmt
+	grace := 2 * time.Duration(mc.Misses+mc.Damping) * mc.HeartbeatPeriod
+	for i := range d.cfg.Servers {
+		st, ok := d.plane.Monitor.Status(cluster.ServerID(i))
+		if !ok {
+			continue
+		}
+		if st.Probation || (st.LastBeat.IsZero() && now.Sub(p.started) < grace) {
+			p.settled = time.Time{}
+			return false
+		}
+	}
+	if p.settled.IsZero() {
+		p.settled = now
+	}
+	return now.Sub(p.settled) >= d.cfg.Control.Interval
 }
 
 // status is the API's view of the pair.

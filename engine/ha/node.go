@@ -20,6 +20,7 @@ var (
 	ErrPeerDown      = errors.New("ha: peer not alive")
 	ErrPeerNotInSync = errors.New("ha: peer not in sync")
 	ErrNotInSync     = errors.New("ha: this node is not in sync")
+	ErrNotReady      = errors.New("ha: this node is not ready to serve (no view of its servers yet)")
 )
 
 // Deps are what a Node drives. Source is read when primary, Sink written
@@ -30,6 +31,13 @@ type Deps struct {
 	Source    Source
 	Sink      Sink
 	Log       *zap.Logger // nil: no logs
+	// Ready reports whether this node could serve now (a dispatcher: its
+	// own management plane has a view of the servers). A backup asks for
+	// a switchover (preemption, Switchover) and accepts a handover only
+	// when Ready; taking over a primary that failed does not wait for it.
+	// Nil: always ready. Called under the node's lock: it must not call
+	// the node.
+	Ready func() bool
 }
 
 // peerView is what this node knows of the peer from its hellos and
@@ -201,3 +209,6 @@ func (n *Node) sendBeat(flag heartbeat.Flag, now time.Time) {
 	n.send()
 	n.sendHello(now)
 }
+
+// ready reports Deps.Ready (true without one).
+func (n *Node) ready() bool { return n.deps.Ready == nil || n.deps.Ready() }

@@ -23,7 +23,7 @@ func (n *Node) sendHello(now time.Time) {
 		if n.inSync() {
 			f.Flags |= FlagInSync
 		}
-		if n.inSync() && n.peerAlive(now) && (now.Before(n.switchReq) ||
+		if n.inSync() && n.peerAlive(now) && n.ready() && (now.Before(n.switchReq) ||
 			n.cfg.Preempt && n.peer.role == RolePrimary && n.priority > n.peer.priority) {
 			f.Flags |= FlagSwitchReq
 		}
@@ -105,7 +105,7 @@ func (n *Node) onHello(f *Frame, now time.Time) {
 	case n.role == RoleBackup && f.Role == RoleBackup && n.wins():
 		n.becomePrimary(now, ReasonBothBackup)
 	case n.role == RoleBackup && f.Role == RolePrimary:
-		if f.Flags&FlagHandover != 0 && n.rcv.synced && n.rcv.epoch == f.Epoch && n.rcv.applied >= f.Seq {
+		if f.Flags&FlagHandover != 0 && n.rcv.synced && n.rcv.epoch == f.Epoch && n.rcv.applied >= f.Seq && n.ready() {
 			n.becomePrimary(now, ReasonSwitchover)
 		} else if f.Flags&FlagHandover != 0 {
 			n.st.HandoverNotReady++

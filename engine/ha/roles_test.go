@@ -192,3 +192,52 @@ func TestPlannedSwitchover(t *testing.T) {
 		t.Fatalf("%+v vips %+v %+v", st.Takeovers, s.vips[0], s.vips[1])
 	}
 }
+
+// TestNoPreemptionBeforeReady: an ex-primary back in sync but without a
+// view of its servers yet (Deps.Ready false) neither preempts nor accepts a
+// handover nor asks for one; once ready it takes the VIP back. A primary
+// that dies is still taken over by an unready backup.
+func TestNoPreemptionBeforeReady(t *testing.T) {
+	s := pair(t, 6, 1500)
+	s.down[0] = true
+	s.queue = nil
+	if !s.runUntil(time.Second, func() bool { return s.role(1) == RolePrimary }) {
+		t.Fatal("no failover")
+	}
+	s.tables[0], s.vips[0] = NewTable(), &fakeVIP{}
+	cfg := testConfig(1, 2, 250)
+	cfg.Preempt = true
+	s.unready[0] = true
+	s.start(0, cfg)
+	if !s.runUntil(2*time.Second, func() bool { return s.stats(0).InSync }) {
+		t.Fatalf("restarted node never in sync: %+v", s.stats(0))
+	}
+	s.run(time.Second)
+	if s.role(0) != RoleBackup || s.vips[0].owned {
+		t.Fatalf("preempted while not ready: role %v", s.role(0))
+	}
+	if err := s.nodes[0].Switchover(s.now); !errors.Is(err, ErrNotReady) {
+		t.Fatalf("backup switchover while not ready: %v", err)
+	}
+	if err := s.nodes[1].Switchover(s.now); err != nil {
+		t.Fatalf("primary switchover: %v", err)
+	}
+	s.run(500 * time.Millisecond)
+	if s.role(0) != RoleBackup || s.stats(0).HandoverNotReady == 0 {
+		t.Fatalf("handover accepted while not ready: role %v %+v", s.role(0), s.stats(0))
+	}
+	s.unready[0] = false
+	if !s.runUntil(2*time.Second, func() bool { return s.role(0) == RolePrimary && s.role(1) == RoleBackup }) {
+		t.Fatalf("no switch-back once ready: %v %v", s.role(0), s.role(1))
+	}
+	if s.stats(0).Takeovers[ReasonSwitchover] != 1 || !s.vips[0].owned {
+		t.Fatalf("after switch-back: %+v", s.stats(0))
+	}
+	// Unready does not delay a takeover after a failure.
+	s.unready[1] = true
+	s.down[0] = true
+	s.queue = nil
+	if !s.runUntil(time.Second, func() bool { return s.role(1) == RolePrimary }) {
+		t.Fatal("an unready backup did not take over a dead primary")
+	}
+}

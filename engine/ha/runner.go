@@ -25,6 +25,8 @@ type RunnerDeps struct {
 	Conn *net.UDPConn
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
+	// Ready is Deps.Ready (nil: always ready).
+	Ready func() bool
 }
 
 // RunnerCounters are the socket's totals (the protocol's are Node.Stats).
@@ -90,7 +92,8 @@ func NewRunner(cfg Config, deps RunnerDeps) (*Runner, error) {
 		}
 		r.own = true
 	}
-	r.node, err = NewNode(cfg, Deps{Transport: r, VIP: deps.VIP, Source: deps.Source, Sink: deps.Sink, Log: deps.Log}, deps.Now())
+	r.node, err = NewNode(cfg, Deps{Transport: r, VIP: deps.VIP, Source: deps.Source, Sink: deps.Sink, Log: deps.Log,
+		Ready: deps.Ready}, deps.Now())
 	if err != nil {
 		r.closeConn()
 		return nil, err

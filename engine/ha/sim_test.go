@@ -37,6 +37,7 @@ type simNet struct {
 	tables  [2]*Table
 	vips    [2]*fakeVIP
 	down    [2]bool // not ticked, receives nothing
+	unready [2]bool // Deps.Ready of node i says false
 }
 
 type fakeVIP struct {
@@ -97,7 +98,8 @@ func (s *simNet) start(i int, cfg Config) {
 	if s.vips[i] == nil {
 		s.vips[i] = &fakeVIP{}
 	}
-	n, err := NewNode(cfg, Deps{Transport: simEnd{s, i}, VIP: s.vips[i], Source: s.tables[i], Sink: s.tables[i]}, s.now)
+	n, err := NewNode(cfg, Deps{Transport: simEnd{s, i}, VIP: s.vips[i], Source: s.tables[i], Sink: s.tables[i],
+		Ready: func() bool { return !s.unready[i] }}, s.now)
 	if err != nil {
 		s.t.Fatal(err)
 	}

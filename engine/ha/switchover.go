@@ -25,6 +25,9 @@ func (n *Node) Switchover(now time.Time) error {
 		if !n.peerAlive(now) {
 			return fmt.Errorf("switchover: %w", ErrPeerDown)
 		}
+		if !n.ready() {
+			return fmt.Errorf("switchover: %w", ErrNotReady)
+		}
 		n.switchReq = now.Add(n.cfg.HandoverTimeout)
 		n.sendHello(now)
 		return nil
