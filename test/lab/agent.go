@@ -22,15 +22,23 @@ const agentYAML = `agent:
   drain_file: %s
   service_port: %d
   service_proto: udp
+  backlog_limit: %d
   vips: [%s]
   probe: {kind: tcp, target: "%s:%d", interval: %v, timeout: 300ms}
 `
+
+// BacklogLimit is the agents' backlog_limit: the bytes queued on the SIP
+// port's socket that read as a full backlog (Backlog = 1), some 50 of the
+// lab's SIP datagrams (~1.2 KB of socket memory each). The default divisor,
+// net.core.rmem_default (208 KiB), reads a UAS seconds behind its
+// messages as about half loaded.
+const BacklogLimit = 65536
 
 // AgentConfig writes server i's agent configuration (once) and returns its path.
 func (l *Lab) AgentConfig(i int) (string, error) {
 	p := filepath.Join(l.Dir, fmt.Sprintf("agent-%s.yaml", ServerName(i)))
 	body := fmt.Sprintf(agentYAML, i+1, MgmtIP, MgmtPort, StandbyIP, MgmtPort, Key, HeartbeatPeriod, LoadPeriod,
-		filepath.Join(l.Dir, fmt.Sprintf("agent-%s.drain", ServerName(i))), SIPPort, VIP, VIP, RTSPPort, HeartbeatPeriod)
+		filepath.Join(l.Dir, fmt.Sprintf("agent-%s.drain", ServerName(i))), SIPPort, BacklogLimit, VIP, VIP, RTSPPort, HeartbeatPeriod)
 	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
 		return "", fmt.Errorf("%w: %w", ErrSetup, err)
 	}
@@ -81,6 +89,7 @@ type Node struct {
 // StartNodes checks every server's DSR setup (`sara agent check`) and
 // starts its RTSP server and its agent.
 func (l *Lab) StartNodes() ([]Node, error) {
+	l.setupCgroups() // the servers' CPU cgroups (cgroup.go, the overload scenario)
 	nodes := make([]Node, NumServers)
 	for i := range NumServers {
 		if err := l.CheckDSR(i); err != nil {

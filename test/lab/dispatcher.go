@@ -72,8 +72,9 @@ const GatewayHostID = 100
 
 // WriteConfig writes the lab's SARA configuration (the dispatcher's and the
 // gateway's: one file, as an operator has) as Dir/name.yaml; the EAL file
-// prefix is unique to name.
-func (l *Lab) WriteConfig(name string) (string, error) {
+// prefix is unique to name. Each edit rewrites the YAML text (a scenario's
+// own settings, e.g. the overload scenario's weights and admission switch).
+func (l *Lab) WriteConfig(name string, edits ...func(string) string) (string, error) {
 	var srv strings.Builder
 	for i := range NumServers {
 		fmt.Fprintf(&srv, "  - {name: %s, mac: %q, ip: %s, host_id: %d}\n", ServerName(i), ServerMAC(i), ServerIP(i), i+1)
@@ -82,6 +83,9 @@ func (l *Lab) WriteConfig(name string) (string, error) {
 	body := fmt.Sprintf(dispatcherYAML, VIP, strings.TrimRight(srv.String(), "\n"), l.Prefix+"-"+name,
 		MgmtIP, MgmtPort, Key, HeartbeatPeriod, Misses, LoadPeriod, ControlInterval,
 		MgmtIP, AnnouncePort, StandbyIP, AnnouncePort, MgmtIP, AnnouncePort, GatewayHostID, Key)
+	for _, edit := range edits {
+		body = edit(body)
+	}
 	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
 		return "", fmt.Errorf("%w: %w", ErrSetup, err)
 	}
@@ -124,8 +128,8 @@ type Dispatcher struct {
 
 // StartDispatcher writes the configuration and starts `sara run` in the
 // dispatcher namespace, bounded by limit, and waits until it forwards.
-func (l *Lab) StartDispatcher(name string, limit time.Duration) (*Dispatcher, error) {
-	cfg, err := l.WriteConfig(name)
+func (l *Lab) StartDispatcher(name string, limit time.Duration, edits ...func(string) string) (*Dispatcher, error) {
+	cfg, err := l.WriteConfig(name, edits...)
 	if err != nil {
 		return nil, err
 	}

@@ -104,6 +104,7 @@ func (l *Lab) Close() error {
 			errs = append(errs, fmt.Errorf("ip netns del %s: %w: %s", names[i], err, out))
 		}
 	}
+	l.removeCgroups()
 	_ = os.Remove(markerDir + l.Prefix)
 	l.logf("torn down %d namespaces", len(names))
 	return errors.Join(errs...)
@@ -153,6 +154,7 @@ func removeStale() {
 			_ = exec.Command("ip", "netns", "del", f[0]).Run()
 		}
 	}
+	staleCgroups(labAlive)
 }
 
 // logf writes one action line to Options.Log.

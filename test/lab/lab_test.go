@@ -78,7 +78,7 @@ func TestLab(t *testing.T) {
 			t.Logf("%s in %v", name, time.Since(start).Round(100*time.Millisecond))
 		})
 	}
-	for _, name := range []string{"calls", "rtsp", "trunk", "early-media", "mixed", "failover", "drain", "server-failure"} {
+	for _, name := range []string{"calls", "rtsp", "trunk", "early-media", "mixed", "failover", "overload", "drain", "server-failure"} {
 		scenario(name, func() (*Result, error) { return l.Scenario(name, nodes) })
 	}
 }

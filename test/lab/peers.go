@@ -45,13 +45,14 @@ func (l *Lab) prepare() error {
 }
 
 // UAS starts sipp's UAS on server i (listening on VIP:5060, one socket,
-// RTP from its own media port range) with statistics in Dir/name.csv.
-func (l *Lab) UAS(i int, name string) (*Proc, error) {
-	p, err := l.Start(name, l.ServerNS(i), "sipp", "-sf", filepath.Join(l.Dir, "uas.xml"),
+// RTP from its own media port range) with statistics in Dir/name.csv;
+// extra are further sipp options.
+func (l *Lab) UAS(i int, name string, extra ...string) (*Proc, error) {
+	p, err := l.Start(name, l.ServerNS(i), append([]string{"sipp", "-sf", filepath.Join(l.Dir, "uas.xml"),
 		"-i", VIP.String(), "-p", strconv.Itoa(SIPPort), "-t", "u1",
 		"-mi", VIP.String(), "-mp", strconv.Itoa(UASMediaBase(i)), "-key", "pcap", filepath.Join(l.Dir, "g711.pcap"),
 		"-nostdin", "-timeout", "120s", "-trace_stat", "-stf", filepath.Join(l.Dir, name+".csv"), "-fd", "1",
-		"-trace_err", "-error_file", filepath.Join(l.Dir, name+".err"))
+		"-trace_err", "-error_file", filepath.Join(l.Dir, name+".err")}, extra...)...)
 	if err != nil {
 		return nil, err
 	}

@@ -30,6 +30,10 @@ type Traffic struct {
 	// after EventAt) until it returns true.
 	Ready    func(*Run) bool
 	Deadline time.Duration // bound of the whole run (default 60s)
+	// Config, if set, edits the dispatcher's YAML (WriteConfig).
+	Config func(string) string
+	// UAS, if set, starts server i's UAS instead of Lab.UAS.
+	UAS func(i int, name string) (*Proc, error)
 }
 
 // Run is what a scenario observed, for its checks.
@@ -90,7 +94,11 @@ func (l *Lab) run(name string, tr Traffic) (_ *Run, err error) {
 			}
 		}
 	}()
-	d, err := l.StartDispatcher(name+"-dispatcher", tr.Deadline+10*time.Second)
+	var edits []func(string) string
+	if tr.Config != nil {
+		edits = append(edits, tr.Config)
+	}
+	d, err := l.StartDispatcher(name+"-dispatcher", tr.Deadline+10*time.Second, edits...)
 	if err != nil {
 		return nil, err
 	}
@@ -101,9 +109,13 @@ func (l *Lab) run(name string, tr Traffic) (_ *Run, err error) {
 		return nil, err
 	}
 	var uas []*Proc
+	startUAS := func(i int, name string) (*Proc, error) { return l.UAS(i, name) }
+	if tr.UAS != nil {
+		startUAS = tr.UAS
+	}
 	for i := range NumServers {
 		if tr.Calls != nil {
-			p, err := l.UAS(i, fmt.Sprintf("%s-uas-%s", name, ServerName(i)))
+			p, err := startUAS(i, fmt.Sprintf("%s-uas-%s", name, ServerName(i)))
 			if err != nil {
 				return nil, err
 			}

@@ -108,6 +108,8 @@ func (l *Lab) Scenario(name string, nodes []Node) (*Result, error) {
 		return l.ServerFailureScenario(nodes, 40)
 	case "failover":
 		return l.FailoverScenario(30)
+	case "overload":
+		return l.OverloadScenario()
 	}
 	return nil, fmt.Errorf("%w: unknown scenario %q", ErrSetup, name)
 }
