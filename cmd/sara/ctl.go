@@ -29,7 +29,7 @@ var ctlCmd = &cobra.Command{
 	Use:   "ctl",
 	Short: "Control client of a running dispatcher's HTTP API",
 	Long: `Talks to a dispatcher's API (api.listen). Reads need --token only when the
-dispatcher has an api.read_token; drain, undrain and reload need api.token.
+dispatcher has an api.read_token; drain, undrain, reload and switchover need api.token.
 --addr and --token default to $SARA_API_ADDR and $SARA_API_TOKEN.`,
 }
 
@@ -117,6 +117,11 @@ var ctlSubs = []*cobra.Command{
 	{Use: "reload", Short: "Re-read the dispatcher's configuration file", Args: cobra.NoArgs,
 		RunE: ctlRun(func(ctx context.Context, c *client.Client, _ []string) (any, func(io.Writer) error, error) {
 			r, err := c.Reload(ctx)
+			return r, ctlResult(r), err
+		})},
+	{Use: "switchover", Short: "Move the VIPs to the hot-standby peer once it holds the whole state", Args: cobra.NoArgs,
+		RunE: ctlRun(func(ctx context.Context, c *client.Client, _ []string) (any, func(io.Writer) error, error) {
+			r, err := c.Switchover(ctx)
 			return r, ctlResult(r), err
 		})},
 	{Use: "workers", Short: "Worker counters (JSON)", Args: cobra.NoArgs,

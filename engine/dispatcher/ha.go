@@ -343,6 +343,15 @@ func (p *pair) ready() bool {
 	return now.Sub(p.settled) >= d.cfg.Control.Interval
 }
 
+// switchover starts a planned switchover (API, sara ctl switchover).
+func (p *pair) switchover() error {
+	if err := p.runner.Node().Switchover(time.Now()); err != nil {
+		return fmt.Errorf("%w: %w", api.ErrInvalid, err)
+	}
+	p.log.Info("planned switchover started")
+	return nil
+}
+
 // status is the API's view of the pair.
 func (p *pair) status() api.HAStatus {
 	st := p.runner.Node().Stats(time.Now())

@@ -256,7 +256,7 @@ func (d *Dispatcher) newBackend() (*dpview.Backend, error) {
 		s.AnnounceInstall = func() api.Histogram { return api.Log2Histogram(d.path.AnnounceInstallLatency()) }
 	}
 	if d.pair != nil {
-		s.HA = d.pair.status
+		s.HA, s.Switchover = d.pair.status, d.pair.switchover
 	}
 	return dpview.NewBackend(s)
 }

@@ -30,6 +30,11 @@ type Backend interface {
 	// Reload re-reads the configuration file and applies it without
 	// dropping sessions; an invalid file leaves the running one in force.
 	Reload() error
+	// Switchover starts a planned switchover of a hot-standby pair: the
+	// VIPs move to the peer once it holds the whole state (ErrInvalid when
+	// the pair cannot switch now: peer down or not in sync, this node not
+	// ready; ErrUnsupported without a pair).
+	Switchover() error
 }
 
 // Errors a Backend returns (wrapped with %w) so the API picks the status

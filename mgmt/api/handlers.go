@@ -97,6 +97,10 @@ func (s *Server) postReload(w http.ResponseWriter, r *http.Request) {
 	s.mutate(w, r, "reload", "", s.b.Reload)
 }
 
+func (s *Server) postSwitchover(w http.ResponseWriter, r *http.Request) {
+	s.mutate(w, r, "switchover", "", s.b.Switchover)
+}
+
 // mutate runs a mutation, logs it (who, what, outcome) and answers.
 func (s *Server) mutate(w http.ResponseWriter, r *http.Request, op, server string, f func() error) {
 	err := f()

@@ -107,3 +107,16 @@ func TestReload(t *testing.T) {
 		t.Errorf("counters = %+v", rc)
 	}
 }
+
+// A standalone dispatcher has no peer to switch to: 501, named; without the
+// write token: 401.
+func TestSwitchoverStandalone(t *testing.T) {
+	h := newHarness(t, cfgWith(writeTok, ""), 0)
+	if code, _, _ := h.do("POST", "/api/v1/ha/switchover", "", ""); code != 401 {
+		t.Fatalf("switchover without token: %d, want 401", code)
+	}
+	code, _, b := h.do("POST", "/api/v1/ha/switchover", writeTok, "")
+	if code != 501 || !strings.Contains(errorOf(t, b), "hot-standby") {
+		t.Fatalf("switchover of a standalone dispatcher: %d %s, want 501 naming the missing pair", code, b)
+	}
+}

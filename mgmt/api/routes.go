@@ -32,6 +32,7 @@ func (s *Server) table() []route {
 		{"POST", "/servers/{name}/drain", writeAccess, s.postDrain, "no new sessions to a server; body {\"at\": RFC 3339} optional"},
 		{"POST", "/servers/{name}/undrain", writeAccess, s.postUndrain, "make a drained server selectable"},
 		{"POST", "/reload", writeAccess, s.postReload, "re-read the configuration file"},
+		{"POST", "/ha/switchover", writeAccess, s.postSwitchover, "move the VIPs to the in-sync peer (planned switchover)"},
 	}
 }
 

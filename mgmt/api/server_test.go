@@ -47,7 +47,7 @@ func TestReadCalls(t *testing.T) {
 	}
 	var index []struct{ Method, Path string }
 	h.get("/api/v1/", "", &index)
-	if len(index) != 10 || index[0].Path != "/api/v1/status" {
+	if len(index) != 11 || index[0].Path != "/api/v1/status" {
 		t.Errorf("index = %+v", index)
 	}
 }

@@ -108,6 +108,9 @@ func (f *Fake) Undrain(server string) error {
 	return nil
 }
 
+// Switchover is unsupported: the fake is a standalone dispatcher.
+func (f *Fake) Switchover() error { return fmt.Errorf("%w: no hot-standby pair", api.ErrUnsupported) }
+
 // Reload counts a reload or returns the error set by SetReloadError.
 func (f *Fake) Reload() error {
 	f.mu.Lock()

@@ -173,6 +173,11 @@ func (c *Client) Undrain(ctx context.Context, name string) (r api.Result, err er
 	return r, c.do(ctx, "POST", api.Prefix+"/servers/"+url.PathEscape(name)+"/undrain", nil, &r)
 }
 
+// Switchover is POST /api/v1/ha/switchover.
+func (c *Client) Switchover(ctx context.Context) (r api.Result, err error) {
+	return r, c.do(ctx, "POST", api.Prefix+"/ha/switchover", nil, &r)
+}
+
 // Reload is POST /api/v1/reload.
 func (c *Client) Reload(ctx context.Context) (r api.Result, err error) {
 	return r, c.do(ctx, "POST", api.Prefix+"/reload", nil, &r)

@@ -60,6 +60,7 @@ type Sources struct {
 	Drain           func(server string, at time.Time) error
 	Undrain         func(server string) error
 	Reload          func() error
+	Switchover      func() error // nil: no hot-standby pair
 }
 
 // Backend implements api.Backend over Sources. Safe for concurrent use.

@@ -76,6 +76,14 @@ func (b *Backend) Undrain(server string) error {
 	return b.src.Undrain(server)
 }
 
+// Switchover calls the switchover source.
+func (b *Backend) Switchover() error {
+	if b.src.Switchover == nil {
+		return fmt.Errorf("%w: no hot-standby pair (ha.enabled is false)", api.ErrUnsupported)
+	}
+	return b.src.Switchover()
+}
+
 // Reload calls the reload source.
 func (b *Backend) Reload() error {
 	if b.src.Reload == nil {
