@@ -73,7 +73,7 @@ const GatewayHostID = 100
 // WriteConfig writes the lab's SARA configuration (the dispatcher's and the
 // gateway's: one file, as an operator has) as Dir/name.yaml; the EAL file
 // prefix is unique to name. Each edit rewrites the YAML text (a scenario's
-// own settings, e.g. the overload scenario's weights and admission switch).
+// own settings, e.g. the overload scenario's admission switch).
 func (l *Lab) WriteConfig(name string, edits ...func(string) string) (string, error) {
 	var srv strings.Builder
 	for i := range NumServers {
