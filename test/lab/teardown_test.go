@@ -40,9 +40,9 @@ func TestCloseRemovesEverything(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(labNamespaces(t, l.Prefix)); n != 4+NumServers {
+	if n := len(labNamespaces(t, l.Prefix)); n != 5+NumServers { // cl, rt, sw, dp, db and the servers
 		_ = l.Close()
-		t.Fatalf("%d namespaces, want %d", n, 4+NumServers)
+		t.Fatalf("%d namespaces, want %d", n, 5+NumServers)
 	}
 	p, err := l.Start("sleeper", l.ServerNS(0), "sleep", "60")
 	if err != nil {
@@ -89,7 +89,7 @@ func TestInterruptTearsDown(t *testing.T) {
 		_ = cmd.Wait()
 		t.Fatal("child never brought the lab up")
 	}
-	if n := len(labNamespaces(t, prefix)); n != 4+NumServers {
+	if n := len(labNamespaces(t, prefix)); n != 5+NumServers {
 		t.Errorf("child lab has %d namespaces", n)
 	}
 	_ = cmd.Process.Signal(syscall.SIGINT)
