@@ -31,6 +31,19 @@ func NewController(cfg Config) (*Controller, error) {
 	return c, nil
 }
 
+// Adopt sets the moving thresholds T2, T3 (eq 4) to another controller's:
+// a hot standby follows its primary's, so that it takes over with the
+// thresholds in force rather than the operator's start values. They are
+// kept within T1 ≤ T2 ≤ T3 ≤ C; NaNs are ignored.
+func (c *Controller) Adopt(t2, t3 float64) {
+	if math.IsNaN(t2) || math.IsNaN(t3) {
+		return
+	}
+	c.t2 = min(max(t2, c.cfg.T1), c.cfg.C)
+	c.t3 = min(max(t3, c.t2), c.cfg.C)
+	c.policy.T2, c.policy.T3 = c.t2, c.t3
+}
+
 // Policy returns the last published policy.
 func (c *Controller) Policy() Policy { return c.policy }
 

@@ -1,6 +1,7 @@
 package admission
 
 import (
+	"math"
 	"math/rand"
 	"testing"
 
@@ -152,5 +153,33 @@ func TestControllerOff(t *testing.T) {
 	f[0].State = cluster.Failed
 	if p = c.Update(f, 0); !p.NoServers || p.PNew != 1 || p.RejectAll {
 		t.Fatalf("off, no server: %+v", p)
+	}
+}
+
+// Adopt takes another controller's moving thresholds, within bounds, and
+// the next Update moves them from there.
+func TestAdoptThresholds(t *testing.T) {
+	cfg := DefaultConfig()
+	c, err := NewController(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Adopt(cfg.T1+0.01, cfg.T1+0.02)
+	if p := c.Policy(); p.T2 != cfg.T1+0.01 || p.T3 != cfg.T1+0.02 {
+		t.Fatalf("adopted %v %v", p.T2, p.T3)
+	}
+	c.Adopt(0, 2) // out of range: clamped to T1 ≤ T2 ≤ T3 ≤ C
+	if p := c.Policy(); p.T2 != cfg.T1 || p.T3 != cfg.C {
+		t.Fatalf("clamped to %v %v, want %v %v", p.T2, p.T3, cfg.T1, cfg.C)
+	}
+	c.Adopt(math.NaN(), 0.9)
+	if p := c.Policy(); p.T2 != cfg.T1 || p.T3 != cfg.C {
+		t.Fatalf("NaN adopted: %v %v", p.T2, p.T3)
+	}
+	c.Adopt(cfg.T1+0.01, cfg.T1+0.02)
+	// a calm interval (l < T1) resets the moving thresholds to the
+	// operator's (eq 4): the adopted values were the working state
+	if p := c.Update(flat(3, 0), 0); p.T2 != cfg.T2 || p.T3 != cfg.T3 {
+		t.Fatalf("after a calm interval %v %v, want the start values %v %v", p.T2, p.T3, cfg.T2, cfg.T3)
 	}
 }

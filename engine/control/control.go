@@ -80,6 +80,7 @@ type Loop struct {
 	mu    sync.Mutex
 	last  State
 	over  map[cluster.ServerID]override // operator drains and removed servers
+	adopt *[2]float64                   // thresholds to adopt at the next Step (AdoptThresholds)
 }
 
 // override is an operator's word on a server: Draining from At on, or
@@ -164,8 +165,22 @@ func (l *Loop) applyOverrides(views []cluster.ServerView, now time.Time) {
 	}
 }
 
+// AdoptThresholds makes the next Step start from the moving thresholds
+// T2, T3 of another loop (a hot standby follows its primary's).
+func (l *Loop) AdoptThresholds(t2, t3 float64) {
+	l.mu.Lock()
+	l.adopt = &[2]float64{t2, t3}
+	l.mu.Unlock()
+}
+
 // Step runs one interval: read, decide, publish.
 func (l *Loop) Step(now time.Time) error {
+	l.mu.Lock()
+	if a := l.adopt; a != nil {
+		l.adm.Adopt(a[0], a[1])
+		l.adopt = nil
+	}
+	l.mu.Unlock()
 	views := l.views.Snapshot()
 	l.applyOverrides(views, now)
 	tot := l.dp.Totals()

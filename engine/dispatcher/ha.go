@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -94,15 +95,132 @@ func (p *pair) start() error {
 }
 
 // run drives the replication until ctx ends (a primary then announces its
-// planned failure, so that the backup takes over at once) while another
-// goroutine drains the workers' flow events into the stream.
+// planned failure, so that the backup takes over at once) while other
+// goroutines drain the workers' flow events into the stream and publish
+// the operator's overrides and the admission thresholds when they change.
 func (p *pair) run(ctx context.Context) {
-	done := make(chan struct{})
-	go func() { defer close(done); p.drainFlows(ctx) }()
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); p.drainFlows(ctx) }()
+	go func() { defer wg.Done(); p.watchControl(ctx) }()
 	if err := p.runner.Run(ctx); err != nil {
 		p.log.Error("replication", zap.Error(err))
 	}
-	<-done
+	wg.Wait()
+}
+
+// controlPeriod is how often watchControl looks for changes.
+const controlPeriod = 100 * time.Millisecond
+
+// watchControl publishes what the workers' flows and the tracker do not
+// carry: the operator's overrides of servers (a drain in force, a removal:
+// each member's health view is its own, from the same agents, but an
+// operator's drain reaches only the member it was sent to) and the
+// admission controller's moving thresholds (eq 4, which depend on this
+// member's history).
+func (p *pair) watchControl(ctx context.Context) {
+	t := time.NewTicker(controlPeriod)
+	defer t.Stop()
+	node := p.runner.Node()
+	servers := map[cluster.ServerID]cluster.State{}
+	var adm [2]float64
+	publish := func(r ha.Record, now time.Time) {
+		p.table.Apply(r)
+		if err := node.Publish(r, now); err != nil {
+			p.log.Warn("publish", zap.Error(err))
+		}
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			for i := range p.d.dp.Servers() {
+				id := cluster.ServerID(i)
+				st, ok := p.d.operatorState(id, now)
+				if old, had := servers[id]; had == ok && old == st {
+					continue
+				}
+				r := ha.Record{Kind: ha.KindServer, Op: ha.OpPut, Server: ha.ServerStateRecord{Server: id, State: st}}
+				if ok {
+					servers[id] = st
+				} else {
+					delete(servers, id)
+					r.Op = ha.OpDelete
+				}
+				publish(r, now)
+			}
+			if p.d.loop == nil {
+				continue
+			}
+			a := p.d.loop.Last().Admission
+			if a.Interval == 0 || (a.T2 == adm[0] && a.T3 == adm[1]) {
+				continue
+			}
+			adm = [2]float64{a.T2, a.T3}
+			publish(ha.Record{Kind: ha.KindAdmission, Op: ha.OpPut,
+				Admission: ha.AdmissionRecord{T1: a.T1, T2: a.T2, T3: a.T3, C: a.C}}, now)
+		}
+	}
+}
+
+// operatorState is the operator's override of server id in force at now:
+// Draining (a drain whose time has come) or Failed (removed by a reload).
+func (d *Dispatcher) operatorState(id cluster.ServerID, now time.Time) (cluster.State, bool) {
+	if d.loop != nil {
+		st, at, ok := d.loop.Override(id)
+		if ok && st == cluster.Draining && now.Before(at) {
+			return 0, false
+		}
+		return st, ok
+	}
+	d.op.mu.Lock()
+	defer d.op.mu.Unlock()
+	if d.op.removed[id] {
+		return cluster.Failed, true
+	}
+	if at, ok := d.op.drained[id]; ok && !now.Before(at) {
+		return cluster.Draining, true
+	}
+	return 0, false
+}
+
+// applyOverride follows the primary's override of a server (backup).
+func (p *pair) applyOverride(r *ha.Record) {
+	d := p.d
+	id := r.Server.Server
+	if int(id) >= d.dp.Servers() {
+		p.c.ignored.Add(1)
+		return
+	}
+	d.cfgMu.Lock()
+	name := ""
+	if int(id) < len(d.cfg.Servers) {
+		name = d.cfg.Servers[id].Name
+	}
+	d.cfgMu.Unlock()
+	var err error
+	switch {
+	case r.Op == ha.OpDelete:
+		if st, ok := d.operatorState(id, time.Now()); ok && st == cluster.Draining {
+			err = d.Undrain(name)
+		}
+	case r.Server.State == cluster.Draining:
+		err = d.Drain(name, time.Now())
+	case r.Server.State == cluster.Failed:
+		if d.loop != nil {
+			d.loop.Remove(id)
+		} else {
+			d.op.mu.Lock()
+			d.op.removed[id] = true
+			d.op.mu.Unlock()
+		}
+	default:
+		p.c.ignored.Add(1)
+	}
+	if err != nil {
+		p.log.Warn("following the primary's override", zap.Uint16("server", uint16(id)), zap.Error(err))
+	}
 }
 
 // drainFlows publishes the flows the workers create and expire.
@@ -234,10 +352,15 @@ func (s pairSink) Apply(r ha.Record) {
 			return
 		}
 		p.d.path.Post(func(tr *session.Tracker) { p.restore(tr, &r) })
+	case ha.KindServer:
+		p.table.Apply(r)
+		p.applyOverride(&r)
+	case ha.KindAdmission:
+		p.table.Apply(r)
+		if p.d.loop != nil && r.Op == ha.OpPut {
+			p.d.loop.AdoptThresholds(r.Admission.T2, r.Admission.T3)
+		}
 	default:
-		// Server states and admission thresholds: each member of the pair
-		// runs its own management plane, fed by the same agents
-		// (agent.standby), so its view is live rather than replicated.
 		p.c.ignored.Add(1)
 	}
 }

@@ -37,7 +37,17 @@ const haYAML = `ha:
   misses: %d
   init_wait: 1s
   preempt: %v
+api:
+  listen: 127.0.0.1:9080
+  token: %s
 `
+
+// FailoverDrained is the server the operator drains on the primary (its
+// API) before the kill: the standby must follow the drain.
+const FailoverDrained = 0
+
+// FailoverDrainAfter is when, after the first call, it is drained.
+const FailoverDrainAfter = 1500 * time.Millisecond
 
 // Failover timing: the primary is killed this long after the first call,
 // and restarted this long after the kill (then it preempts the standby
@@ -74,7 +84,7 @@ func (l *Lab) haConfig(name string, standby bool) (string, error) {
 			}
 		}
 	}
-	body += fmt.Sprintf(haYAML, role, prio, node, peer, own, HAPort, other, HAPort, Key, HeartbeatPeriod, Misses, !standby)
+	body += fmt.Sprintf(haYAML, role, prio, node, peer, own, HAPort, other, HAPort, Key, HeartbeatPeriod, Misses, !standby, Key)
 	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
 		return "", fmt.Errorf("%w: %w", ErrSetup, err)
 	}
@@ -153,6 +163,8 @@ type Failover struct {
 	MaxLagRecords                     uint64 // the primary's unacknowledged changes, highest polled
 	MaxLag                            time.Duration
 	Polls                             int
+	Drain                             time.Time // the operator's drain of FailoverDrained on the primary
+	DrainFollowed                     bool      // the standby logged the same drain before the kill
 }
 
 // runFailover drives the pair: primary A in dp, standby B in db, calls
@@ -211,8 +223,17 @@ func (l *Lab) runFailover(name string, calls Calls) (_ *Run, _ *Failover, err er
 	}
 	started = append(started, uac)
 
-	// The primary's replication lag while the calls start.
+	// The primary's replication lag while the calls start; the operator's
+	// drain of one server through the primary's API.
 	for time.Since(r.Start) < FailoverKillAfter {
+		if fo.Drain.IsZero() && time.Since(r.Start) >= FailoverDrainAfter {
+			fo.Drain = time.Now()
+			out, err := exec.Command("ip", "netns", "exec", l.NS("dp"), l.Bin, "ctl", "drain", ServerName(FailoverDrained),
+				"--token", Key).CombinedOutput()
+			if err != nil {
+				return nil, nil, fmt.Errorf("%w: sara ctl drain: %w: %s", ErrProc, err, out)
+			}
+		}
 		if st, err := l.pollHA("dp"); err == nil && st.Role == "primary" {
 			fo.Polls++
 			fo.MaxLagRecords = max(fo.MaxLagRecords, st.LagRecords)
@@ -222,6 +243,7 @@ func (l *Lab) runFailover(name string, calls Calls) (_ *Run, _ *Failover, err er
 	}
 	fo.Kill = time.Now()
 	r.EventTime = fo.Kill
+	fo.DrainFollowed = strings.Contains(b.Output(), `"msg":"drain","server":"`+ServerName(FailoverDrained)+`"`)
 	if err := a.Stop(syscall.SIGKILL, time.Second); err != nil && !a.Exited() {
 		return nil, nil, fmt.Errorf("%w: kill -9 of the primary: %w", ErrProc, err)
 	}
@@ -430,6 +452,24 @@ func (l *Lab) FailoverScenario(n int) (*Result, error) {
 	res.Expect("replication_lag", fo.Polls > 0,
 		"primary's replication lag over %d polls before the kill: at most %d changes unacknowledged, oldest %v",
 		fo.Polls, fo.MaxLagRecords, fo.MaxLag.Round(time.Microsecond))
+	// The operator's drain on the primary holds on the standby after the
+	// takeover: no call that started after the drain took effect reached
+	// the drained server.
+	settle := fo.Drain.Add(ControlInterval + 200*time.Millisecond)
+	after, onDrained := 0, 0
+	for _, c := range calls {
+		if c.Sig.First < float64(settle.UnixNano())/1e9 {
+			continue
+		}
+		after++
+		if c.Sig.Packets[FailoverDrained] > 0 {
+			onDrained++
+		}
+	}
+	res.Expect("drain_survives_takeover", fo.DrainFollowed && after > 0 && onDrained == 0,
+		"the operator drained %s on the primary (API) %v before the kill; the standby followed: %v; "+
+			"%d of the %d calls started after the drain took effect reached it",
+		ServerName(FailoverDrained), fo.Kill.Sub(fo.Drain).Round(time.Millisecond), fo.DrainFollowed, onDrained, after)
 	res.Extra["takeover_ms"] = takeover.Milliseconds()
 	res.Extra["forwarding_gap_ms"] = worst.Milliseconds()
 	res.Extra["failback_gap_ms"] = fbWorst.Milliseconds()
