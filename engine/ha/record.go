@@ -101,7 +101,8 @@ func (a *AssociationRecord) SetKey(kind session.Kind, key string) bool {
 // SessionKey returns the carried key ("" when none); it allocates.
 func (a *AssociationRecord) SessionKey() string { return string(a.Key[:a.KeyLen]) }
 
-// ServerStateRecord is a server's state as the management plane sees it.
+// ServerStateRecord is a server's state; a dispatcher streams the
+// operator's override in force (Draining, Failed for a removed server).
 type ServerStateRecord struct {
 	Server cluster.ServerID
 	State  cluster.State
