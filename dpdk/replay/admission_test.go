@@ -1,13 +1,8 @@
 package replay_test
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
-	"time"
-
-	"github.com/google/gopacket/layers"
-	"github.com/google/gopacket/pcapgo"
 
 	"github.com/sara-lb/sara/dpdk/dataplane"
 	"github.com/sara-lb/sara/dpdk/replay"
@@ -16,25 +11,13 @@ import (
 
 // udpFlows writes flows UDP flows to the VIP, rounds packets each.
 func udpFlows(t *testing.T, flows, rounds int) string {
-	in := filepath.Join(t.TempDir(), "in.pcap")
-	f, err := os.Create(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pw := pcapgo.NewWriter(f)
-	if err := pw.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
-		t.Fatal(err)
-	}
-	fw := &frameWriter{t: t, w: pw, ts: time.Unix(1700000000, 0)}
-	for r := 0; r < rounds; r++ {
-		for i := 0; i < flows; i++ {
-			fw.raw(fw.udp4(client(i), vip4, 10000+i, 7000, 100))
+	return writePcap(t, func(fw *frameWriter) {
+		for r := 0; r < rounds; r++ {
+			for i := 0; i < flows; i++ {
+				fw.raw(fw.udp4(client(i), vip4, 10000+i, 7000, 100))
+			}
 		}
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return in
+	})
 }
 
 func replayWith(t *testing.T, in string, p dataplane.Policy) dataplane.Counters {

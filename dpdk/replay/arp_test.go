@@ -2,17 +2,13 @@ package replay_test
 
 import (
 	"bytes"
-	"io"
 	"net"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/google/gopacket"
 	"github.com/google/gopacket/layers"
-	"github.com/google/gopacket/pcapgo"
 
 	"github.com/sara-lb/sara/dpdk/dataplane"
 	"github.com/sara-lb/sara/dpdk/replay"
@@ -33,19 +29,7 @@ func arpRequest(fw *frameWriter, mac net.HardwareAddr, sender, target netip.Addr
 // frames it sent.
 func replayARP(t *testing.T, standby bool, frames func(fw *frameWriter)) (dataplane.Counters, [][]byte) {
 	t.Helper()
-	dir := t.TempDir()
-	in, out := filepath.Join(dir, "in.pcap"), filepath.Join(dir, "out.pcap")
-	f, err := os.Create(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pw := pcapgo.NewWriter(f)
-	if err := pw.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
-		t.Fatal(err)
-	}
-	fw := &frameWriter{t: t, w: pw, ts: time.Unix(1700000000, 0)}
-	frames(fw)
-	f.Close()
+	in, out := writePcap(t, frames), filepath.Join(t.TempDir(), "out.pcap")
 	res, err := replay.Run(baseConfig(), in, out, func(dp *dataplane.Dataplane) (func(), error) {
 		if _, err := publishAll(dp); err != nil {
 			return nil, err
@@ -55,26 +39,7 @@ func replayARP(t *testing.T, standby bool, frames func(fw *frameWriter)) (datapl
 	if err != nil {
 		t.Fatal(err)
 	}
-	of, err := os.Open(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer of.Close()
-	r, err := pcapgo.NewReader(of)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var sent [][]byte
-	for {
-		b, _, err := r.ReadPacketData()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		sent = append(sent, b)
-	}
+	sent := readPcap(t, out)
 	return res.Counters, sent
 }
 

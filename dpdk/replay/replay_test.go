@@ -2,9 +2,11 @@ package replay_test
 
 import (
 	"fmt"
+	"io"
 	"net"
 	"net/netip"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -110,4 +112,49 @@ func baseConfig() dataplane.Config {
 func publishAll(dp *dataplane.Dataplane) (func(), error) {
 	return nil, dp.Publish(dataplane.Policy{Sequence: dataplane.RoundRobin(
 		[]cluster.ServerID{0, 1, 2}, 1024)})
+}
+
+// writePcap writes the frames build writes to a new capture in the test's
+// directory and returns its path.
+func writePcap(t *testing.T, build func(fw *frameWriter)) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "in.pcap")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pw := pcapgo.NewWriter(f)
+	if err := pw.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
+		t.Fatal(err)
+	}
+	build(&frameWriter{t: t, w: pw, ts: time.Unix(1700000000, 0)})
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// readPcap returns every frame of a capture.
+func readPcap(t *testing.T, path string) [][]byte {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := pcapgo.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][]byte
+	for {
+		b, _, err := r.ReadPacketData()
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, b)
+	}
 }

@@ -209,13 +209,7 @@ func (p *pair) applyOverride(r *ha.Record) {
 	case r.Server.State == cluster.Draining:
 		err = d.Drain(name, time.Now())
 	case r.Server.State == cluster.Failed:
-		if d.loop != nil {
-			d.loop.Remove(id)
-		} else {
-			d.op.mu.Lock()
-			d.op.removed[id] = true
-			d.op.mu.Unlock()
-		}
+		d.removeServer(id)
 	default:
 		p.c.ignored.Add(1)
 	}

@@ -186,14 +186,7 @@ func (d *Dispatcher) Reload() error {
 	applied.Servers = merged
 	d.cfg = &applied
 	for _, name := range removed {
-		id := cluster.ServerID(byName[name])
-		if d.loop != nil {
-			d.loop.Remove(id)
-		} else {
-			d.op.mu.Lock()
-			d.op.removed[id] = true
-			d.op.mu.Unlock()
-		}
+		d.removeServer(cluster.ServerID(byName[name]))
 	}
 	if d.backend != nil {
 		d.backend.SetConfig(d.cfg)
@@ -310,4 +303,16 @@ func (v operatorView) Status(id cluster.ServerID) (health.Status, bool) {
 		st.DrainAt = at
 	}
 	return st, true
+}
+
+// removeServer marks server id removed for good: its flows follow the
+// failover policy (through the control loop, or the static policy).
+func (d *Dispatcher) removeServer(id cluster.ServerID) {
+	if d.loop != nil {
+		d.loop.Remove(id)
+		return
+	}
+	d.op.mu.Lock()
+	d.op.removed[id] = true
+	d.op.mu.Unlock()
 }
