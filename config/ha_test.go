@@ -12,10 +12,10 @@ func TestHASection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.HA.Enabled || c.HA.Listen != "0.0.0.0:7421" || c.HA.HeartbeatPeriod != 200*time.Millisecond || c.HA.Misses != 3 {
+	if c.HA.Enabled || c.HA.Listen != "0.0.0.0:7422" || c.HA.HeartbeatPeriod != 200*time.Millisecond || c.HA.Misses != 3 {
 		t.Fatalf("defaults %+v", c.HA)
 	}
-	on := base + "ha:\n  enabled: true\n  role: backup\n  node_id: 2\n  peer_id: 1\n  peer: 192.0.2.1:7421\n" +
+	on := base + "ha:\n  enabled: true\n  role: backup\n  node_id: 2\n  peer_id: 1\n  peer: 192.0.2.1:7422\n" +
 		"  key: 00112233445566778899aabbccddeeff\n  heartbeat_period: 100ms\n  interface: eth1\n  preempt: true\n"
 	c, err = Parse([]byte(on))
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 )
 
 // DefaultListen is the default replication address (UDP).
-const DefaultListen = "0.0.0.0:7421"
+const DefaultListen = "0.0.0.0:7422" // 7421 is the gateway announcements' default
 
 // Config is the `ha:` section of the configuration file: this node's role
 // and identity, the peer, the shared key and the protocol's timers.
