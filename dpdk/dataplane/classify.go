@@ -8,6 +8,16 @@ static int dp_classify(const uint8_t *d, uint32_t len, struct dp_pkt *p) {
 	memset(p, 0, sizeof(*p));
 	return dp_parse(d, len, p);
 }
+
+// dp_parse_agree runs the parser with and without its fast path on the
+// same frame: 1 when both give the same result and the same struct dp_pkt.
+static int dp_parse_agree(const uint8_t *d, uint32_t len) {
+	struct dp_pkt a, b;
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	int ra = dp_parse(d, len, &a), rb = dp_parse_full(d, len, &b);
+	return ra == rb && memcmp(&a, &b, sizeof(a)) == 0;
+}
 */
 import "C"
 
@@ -55,4 +65,13 @@ func Classify(frame []byte) Classification {
 			netip.AddrPortFrom(netip.AddrFrom16(dst), be(k6.dport)), uint8(k6.proto)}
 	}
 	return c
+}
+
+// parseAgrees tells whether the worker's parser gives frame the same
+// classification (result and every parsed field) with and without its
+// IPv4 fast path (parse_test.go).
+func parseAgrees(frame []byte) bool {
+	buf := C.CBytes(frame)
+	defer C.free(buf)
+	return C.dp_parse_agree((*C.uint8_t)(buf), C.uint32_t(len(frame))) == 1
 }

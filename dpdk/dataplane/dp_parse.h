@@ -8,6 +8,7 @@
 #ifndef SARA_DP_PARSE_H
 #define SARA_DP_PARSE_H
 
+#include <stddef.h>
 #include <string.h>
 
 #include <rte_byteorder.h>
@@ -119,8 +120,62 @@ static inline int dp_parse_ipv6(const uint8_t *d, uint32_t len, uint32_t off, st
 	return r;
 }
 
-/* dp_parse classifies the frame d[0:len]. */
-static inline int dp_parse(const uint8_t *d, uint32_t len, struct dp_pkt *p)
+static_assert(offsetof(struct dp_key4, dst) == offsetof(struct dp_key4, src) + 4, "dp_key4: dst follows src");
+static_assert(offsetof(struct dp_key4, dport) == offsetof(struct dp_key4, sport) + 2, "dp_key4: dport follows sport");
+
+static inline uint16_t dp_be16(const uint8_t *d)
+{
+	return (uint16_t)((d[0] << 8) | d[1]);
+}
+
+/* dp_parse_fast4 parses the common frame — IPv4 without options, untagged
+ * or under one 802.1Q tag, UDP or TCP, not a fragment, well formed — with
+ * the checks of the full parser merged, and returns 1; any other frame
+ * returns 0 untouched and goes through the full parser, which gives every
+ * frame this one accepts the same result. */
+static inline int dp_parse_fast4(const uint8_t *d, uint32_t len, struct dp_pkt *p)
+{
+	if (len < 14 + 20 + 8)
+		return 0;
+	uint32_t off = 14;
+	uint16_t et = dp_be16(d + 12);
+	if (et == DP_ETH_VLAN) {
+		et = dp_be16(d + 16);
+		off = 18;
+	}
+	if (et != DP_ETH_IPV4 || d[off] != 0x45 || len < off + 28)
+		return 0;
+	uint32_t tot = dp_be16(d + off + 2);
+	uint8_t proto = d[off + 9];
+	if ((dp_be16(d + off + 6) & 0x3fff) != 0 || off + tot > len)
+		return 0;
+	if (proto == IPPROTO_UDP) {
+		if (tot < 20 + 8)
+			return 0;
+	} else if (proto == IPPROTO_TCP) {
+		if (tot < 20 + 20)
+			return 0;
+		uint32_t doff = (uint32_t)(d[off + 32] >> 4) * 4;
+		if (doff < 20 || doff > tot - 20)
+			return 0;
+		p->tcp_flags = d[off + 33];
+	} else {
+		return 0;
+	}
+	p->family = 4;
+	p->proto = proto;
+	p->l4_off = off + 20;
+	p->l4_end = off + tot;
+	uint8_t *k = (uint8_t *)&p->k4;
+	memcpy(k + offsetof(struct dp_key4, src), d + off + 12, 8);   /* src, dst */
+	memcpy(k + offsetof(struct dp_key4, sport), d + off + 20, 4); /* sport, dport */
+	p->k4.proto = proto;
+	memset(p->k4.pad, 0, sizeof(p->k4.pad));
+	return 1;
+}
+
+/* dp_parse_full classifies the frame d[0:len] without the fast path. */
+static inline int dp_parse_full(const uint8_t *d, uint32_t len, struct dp_pkt *p)
 {
 	if (len < 14)
 		return DP_DROP_RUNT;
@@ -144,6 +199,14 @@ static inline int dp_parse(const uint8_t *d, uint32_t len, struct dp_pkt *p)
 	if (et == DP_ETH_IPV6)
 		return dp_parse_ipv6(d, len, off, p);
 	return DP_DROP_ETHERTYPE;
+}
+
+/* dp_parse classifies the frame d[0:len]. */
+static inline int dp_parse(const uint8_t *d, uint32_t len, struct dp_pkt *p)
+{
+	if (likely(dp_parse_fast4(d, len, p)))
+		return -1;
+	return dp_parse_full(d, len, p);
 }
 
 #endif

@@ -14,6 +14,7 @@
 #ifndef SARA_DP_TABLE_H
 #define SARA_DP_TABLE_H
 
+#include <stddef.h>
 #include <string.h>
 
 #include <rte_hash_crc.h>
@@ -21,10 +22,34 @@
 
 #include "dp.h"
 
+/* dp_crc64 is CRC32-C over n 8-byte words: the value rte_hash_crc gives for
+ * a key of 8n bytes, without its per-word dispatch on the CPU's CRC support
+ * (the data plane is built with -msse4.2). */
+static inline uint32_t dp_crc64(const void *key, uint32_t n, uint32_t seed)
+{
+#ifdef __SSE4_2__
+	const uint8_t *p = key;
+	uint64_t h = seed;
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t v;
+		memcpy(&v, p + 8 * i, 8);
+		h = __builtin_ia32_crc32di(h, v);
+	}
+	return (uint32_t)h;
+#else
+	return rte_hash_crc(key, 8 * n, seed);
+#endif
+}
+
 static inline uint32_t dp_ft_hash(const struct dp_ftable *t, const void *key, uint32_t seed)
 {
-	(void)t;
-	return rte_hash_crc(key, t->klen, seed);
+	return dp_crc64(key, t->klen / 8, seed);
+}
+
+/* dp_ft_hash4 is dp_ft_hash of an IPv4 key (16 bytes). */
+static inline uint32_t dp_ft_hash4(const struct dp_key4 *k)
+{
+	return dp_crc64(k, 2, 0);
 }
 
 /* dp_ft_alt is the alternate hash: murmur3's finaliser of h1. */
@@ -81,6 +106,34 @@ static inline uint8_t *dp_ft_free_slot(const struct dp_ftable *t, uint8_t *b)
 		if (!(dp_ft_flow(t, b)->flags & DP_F_VALID))
 			return b;
 	return NULL;
+}
+
+/* IPv4 entries: 16-byte key + state, 32 bytes, the flags byte at DP_FT4_FLAGS. */
+#define DP_FT4_ESZ 32
+#define DP_FT4_FLAGS (16 + 7)
+static_assert(sizeof(struct dp_key4) + sizeof(struct dp_flow) == DP_FT4_ESZ, "IPv4 entry size");
+static_assert(offsetof(struct dp_flow, flags) == DP_FT4_FLAGS - 16, "IPv4 entry flags offset");
+
+static inline uint8_t *dp_ft_scan4(uint8_t *b, uint64_t k0, uint64_t k1)
+{
+	for (int i = 0; i < DP_FT_WAYS; i++, b += DP_FT4_ESZ) {
+		const uint64_t *a = (const uint64_t *)b;
+		if (((a[0] ^ k0) | (a[1] ^ k1)) == 0 && (b[DP_FT4_FLAGS] & DP_F_VALID))
+			return b;
+	}
+	return NULL;
+}
+
+/* dp_ft_lookup4 is dp_ft_lookup for the IPv4 table (t->klen == 16), with
+ * the entry size known at compile time. */
+static inline uint8_t *dp_ft_lookup4(const struct dp_ftable *t, const struct dp_key4 *key, uint32_t h1)
+{
+	uint64_t k[2];
+	memcpy(k, key, 16);
+	uint8_t *e = dp_ft_scan4(t->mem + (size_t)(h1 & t->mask) * DP_FT_WAYS * DP_FT4_ESZ, k[0], k[1]);
+	if (e != NULL)
+		return e;
+	return dp_ft_scan4(t->mem + (size_t)(dp_ft_alt(t, h1) & t->mask) * DP_FT_WAYS * DP_FT4_ESZ, k[0], k[1]);
 }
 
 /* dp_ft_lookup returns the entry of key (h1 = its first hash) or NULL. */

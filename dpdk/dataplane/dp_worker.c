@@ -61,10 +61,6 @@ uint32_t dp_now_ms(void)
 	return (uint32_t)((rte_get_tsc_cycles() - dp_tsc0) / dp_tsc_per_ms);
 }
 
-/* Buckets are prefetched this many packets ahead of their lookup: far
- * enough to hide a miss, few enough not to overrun the miss buffers. */
-#define DP_PF 8
-
 static inline int dp_is_vip4(const struct dp_conf *c, uint32_t a)
 {
 	for (uint32_t i = 0; i < c->nvip4; i++)
@@ -146,6 +142,21 @@ static inline void dp_rewrite(struct dp_worker *w, const struct dp_policy *pol, 
 	eh->src_addr = w->port_mac[pi];
 }
 
+/* dp_rewrite_fast is dp_rewrite with the port's MAC split beforehand
+ * (smac_lo: its first two bytes, smac_hi: the last four): two stores. */
+static inline void dp_rewrite_fast(const struct dp_policy *pol, uint8_t *d, uint16_t server, uint16_t smac_lo,
+				   uint32_t smac_hi)
+{
+#if RTE_BYTE_ORDER != RTE_LITTLE_ENDIAN
+#error "dp_rewrite_fast assumes a little-endian CPU"
+#endif
+	uint64_t dst = 0;
+	memcpy(&dst, &pol->server_mac[server], 6);
+	dst |= (uint64_t)smac_lo << 48; /* little-endian: bytes 6-7 of the frame */
+	memcpy(d, &dst, 8);
+	memcpy(d + 8, &smac_hi, 4);
+}
+
 /* dp_new_flow handles a lookup miss: an announced flow of a session, or a
  * new session (admission, then selection). Returns the server or
  * -reason-1. */
@@ -214,7 +225,8 @@ static inline int dp_new_flow(struct dp_worker *w, struct dp_ftable *t, const vo
 	return s;
 }
 
-/* dp_hit handles a packet of a known flow; returns the server or -reason-1. */
+/* dp_hit handles a packet of a known flow; returns the server or -reason-1.
+ * The caller counts fwd_hit (once per burst). */
 static inline int dp_hit(struct dp_worker *w, struct dp_flow *f, const struct dp_policy *pol, uint32_t now)
 {
 	f->last_seen = now;
@@ -233,7 +245,6 @@ static inline int dp_hit(struct dp_worker *w, struct dp_flow *f, const struct dp
 		w->cnt.flows_rebalanced++;
 		w->cnt.server_flows[s]++;
 	}
-	w->cnt.fwd_hit++;
 	return f->server;
 }
 
@@ -245,7 +256,8 @@ static void dp_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts,
 	uint32_t h1[DP_BURST_MAX];
 	uint16_t idx[DP_BURST_MAX];
 	struct rte_mbuf *tx[DP_BURST_MAX], *drop[DP_BURST_MAX];
-	uint16_t nfw = 0, ntx = 0, ndrop = 0;
+	uint16_t nfw = 0, ntx = 0, ndrop = 0, nhit = 0;
+	const uint8_t sig = c->sig_enabled, tap = c->gateway_tap;
 
 	w->cnt.rx += n;
 	if (unlikely(pol->reject_all)) { /* l >= C: all incoming traffic rejected */
@@ -260,7 +272,7 @@ static void dp_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts,
 		const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
 		int r = dp_parse(d, rte_pktmbuf_data_len(m), &pk[i]);
 		if (r < 0) {
-			if (pk[i].family == 4) {
+			if (likely(pk[i].family == 4)) {
 				if (dp_is_vip4(c, pk[i].k4.src))
 					r = DP_DROP_FROM_VIP;
 				else if (!dp_is_vip4(c, pk[i].k4.dst))
@@ -272,13 +284,13 @@ static void dp_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts,
 					r = DP_DROP_NOT_VIP;
 			}
 		}
-		if (r == DP_DROP_FROM_VIP && c->gateway_tap) {
+		if (r == DP_DROP_FROM_VIP && tap) {
 			uint16_t sp = rte_be_to_cpu_16(pk[i].family == 4 ? pk[i].k4.sport : pk[i].k6.sport);
 			uint8_t cl = pk[i].proto == IPPROTO_TCP ? c->tcp_class[sp] : c->udp_class[sp];
 			if (dp_is_sig_class(cl))
 				dp_sig_send(w, m, DP_SIG_GATEWAY, DP_SIG_DROP, pi);
 		}
-		if (r < 0 && c->sig_enabled && pk[i].proto == IPPROTO_UDP &&
+		if (r < 0 && sig && pk[i].proto == IPPROTO_UDP &&
 		    c->udp_class[rte_be_to_cpu_16(pk[i].family == 4 ? pk[i].k4.dport : pk[i].k6.dport)] == DP_TC_SIP &&
 		    dp_sig_send(w, m, DP_SIG_DECIDE, DP_SIG_DROP, pi) == 0)
 			continue; /* Go decides by Call-ID and hands it back */
@@ -298,29 +310,43 @@ static void dp_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts,
 			drop[ndrop++] = m;
 			continue;
 		}
-		/* hash now; the bucket is prefetched DP_PF packets ahead below */
-		struct dp_ftable *t = pk[i].family == 4 ? &w->t4 : &w->t6;
-		h1[i] = dp_ft_hash(t, pk[i].family == 4 ? (const void *)&pk[i].k4 : (const void *)&pk[i].k6, 0);
+		/* hash and prefetch the bucket now: the rest of the burst's parsing
+		 * hides the miss */
+		if (likely(pk[i].family == 4)) {
+			h1[i] = dp_ft_hash4(&pk[i].k4);
+			dp_ft_prefetch(&w->t4, h1[i]);
+		} else {
+			h1[i] = dp_ft_hash(&w->t6, &pk[i].k6, 0);
+			dp_ft_prefetch(&w->t6, h1[i]);
+		}
 		idx[nfw++] = i;
 	}
-	for (uint16_t j = 0; j < nfw && j < DP_PF; j++)
-		dp_ft_prefetch(pk[idx[j]].family == 4 ? &w->t4 : &w->t6, h1[idx[j]]);
 
 	/* Forward in arrival order. */
+	uint16_t smac_lo;
+	uint32_t smac_hi;
+	memcpy(&smac_lo, &w->port_mac[pi].addr_bytes[0], 2);
+	memcpy(&smac_hi, &w->port_mac[pi].addr_bytes[2], 4);
 	for (uint16_t j = 0; j < nfw; j++) {
-		if (j + DP_PF < nfw) {
-			uint16_t k = idx[j + DP_PF];
-			dp_ft_prefetch(pk[k].family == 4 ? &w->t4 : &w->t6, h1[k]);
-		}
 		uint16_t i = idx[j];
 		struct rte_mbuf *m = pkts[i];
 		int fam6 = pk[i].family == 6;
-		struct dp_ftable *t = fam6 ? &w->t6 : &w->t4;
-		const void *key = fam6 ? (const void *)&pk[i].k6 : (const void *)&pk[i].k4;
-		uint8_t *e = dp_ft_lookup(t, key, h1[i]);
+		struct dp_ftable *t;
+		const void *key;
+		uint8_t *e;
+		if (likely(!fam6)) {
+			t = &w->t4;
+			key = &pk[i].k4;
+			e = dp_ft_lookup4(t, &pk[i].k4, h1[i]);
+		} else {
+			t = &w->t6;
+			key = &pk[i].k6;
+			e = dp_ft_lookup(t, key, h1[i]);
+		}
 		int s;
 		if (e != NULL) {
 			s = dp_hit(w, dp_ft_flow(t, e), pol, now);
+			nhit += s >= 0;
 		} else if (pk[i].proto == IPPROTO_TCP && c->tcp_syn_only &&
 			   (pk[i].tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) != RTE_TCP_SYN_FLAG) {
 			s = -DP_DROP_TCP_NO_FLOW - 1;
@@ -332,7 +358,7 @@ static void dp_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts,
 			drop[ndrop++] = m;
 			continue;
 		}
-		if (c->sig_enabled && pk[i].proto == IPPROTO_TCP) {
+		if (sig && pk[i].proto == IPPROTO_TCP) {
 			uint16_t dp = rte_be_to_cpu_16(fam6 ? pk[i].k6.dport : pk[i].k4.dport);
 			const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
 			uint32_t pay = pk[i].l4_off + (uint32_t)(d[pk[i].l4_off + 12] >> 4) * 4;
@@ -341,9 +367,10 @@ static void dp_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts,
 				continue; /* forwarded to s once Go has applied it */
 		}
 		w->cnt.server_pkts[s]++;
-		dp_rewrite(w, pol, rte_pktmbuf_mtod(m, uint8_t *), (uint16_t)s, pi);
+		dp_rewrite_fast(pol, rte_pktmbuf_mtod(m, uint8_t *), (uint16_t)s, smac_lo, smac_hi);
 		tx[ntx++] = m;
 	}
+	w->cnt.fwd_hit += nhit;
 	if (ntx) {
 		uint16_t sent = rte_eth_tx_burst(w->ports[pi], w->queue, tx, ntx);
 		w->cnt.tx += sent;
