@@ -4,12 +4,24 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/netip"
+	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/gopacket"
+	"github.com/google/gopacket/layers"
+	"github.com/google/gopacket/pcapgo"
+	"golang.org/x/sys/unix"
+
+	"github.com/sara-lb/sara/dpdk/dataplane"
 	"github.com/sara-lb/sara/engine/announce"
+	"github.com/sara-lb/sara/engine/cluster"
 	"github.com/sara-lb/sara/mgmt/auth"
 )
 
@@ -24,17 +36,121 @@ func (h handoff) Write(b []byte) (int, error) { return len(b), h.r.Handle(b, tim
 // written into the data plane's expectation table (receiver: open, decode
 // -> Path.Announce -> drainAnnouncements -> tracker -> mirror -> ExpectSet).
 // inproc hands the datagram straight to the receiver; udp sends it over
-// loopback to a receiver goroutine, as in production. Each announcement is
-// a new SDP answer for one of 256 sessions: the previous answer's RTP and
-// RTCP expectations are removed and two new ones installed.
+// loopback to a receiver goroutine, as in production; udp-loaded does the
+// same while the data plane's worker forwards at full speed on its own
+// lcore (CPU 1 when there are two, the Go threads then kept on CPU 0: a
+// capture of 64-byte UDP frames to the VIP replayed forever, net_pcap
+// infinite_rx, busy polling) and reports the rate it forwarded during the
+// measurement (bg-Mpps). Each
+// announcement is a new SDP answer for one of 256 sessions: the previous
+// answer's RTP and RTCP expectations are removed and two new ones
+// installed.
 func BenchmarkAnnounceToInstall(b *testing.B) {
-	for _, mode := range []string{"inproc", "udp"} {
+	for _, mode := range []string{"inproc", "udp", "udp-loaded"} {
 		b.Run(mode, func(b *testing.B) { benchAnnounce(b, mode) })
 	}
 }
 
+// loadFrames is the background capture of udp-loaded: one 64-byte frame
+// to the VIP per flow.
+const loadFrames = 4096
+
+// annLoadedPath is annPath with a forwarding worker: its port replays a
+// capture of loadFrames UDP flows to the VIP forever, a round-robin policy
+// is published and the worker busy-polls.
+func annLoadedPath(b *testing.B) (*Path, *dataplane.Dataplane) {
+	b.Helper()
+	in := filepath.Join(b.TempDir(), "load.pcap")
+	f, err := os.Create(in)
+	if err != nil {
+		b.Fatal(err)
+	}
+	pw := pcapgo.NewWriter(f)
+	if err := pw.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
+		b.Fatal(err)
+	}
+	client := annClient.As4()
+	for i := range loadFrames {
+		client[2], client[3] = byte(i>>8), byte(i)
+		eth := &layers.Ethernet{SrcMAC: []byte{2, 0, 0, 0, 9, 1}, DstMAC: []byte{2, 0, 0, 0, 9, 2},
+			EthernetType: layers.EthernetTypeIPv4}
+		ip := &layers.IPv4{Version: 4, TTL: 64, Protocol: layers.IPProtocolUDP,
+			SrcIP: client[:], DstIP: annVIP.AsSlice()}
+		udp := &layers.UDP{SrcPort: layers.UDPPort(10000 + i), DstPort: 40000}
+		_ = udp.SetNetworkLayerForChecksum(ip)
+		buf := gopacket.NewSerializeBuffer()
+		if err := gopacket.SerializeLayers(buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true},
+			eth, ip, udp, gopacket.Payload(make([]byte, 18))); err != nil {
+			b.Fatal(err)
+		}
+		frame := buf.Bytes()
+		ci := gopacket.CaptureInfo{Timestamp: annT0, CaptureLength: len(frame), Length: len(frame)}
+		if err := pw.WritePacket(ci, frame); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := f.Close(); err != nil {
+		b.Fatal(err)
+	}
+	dp, err := dataplane.New(dataplane.Config{VIPs: []netip.Addr{annVIP},
+		ServerMACs: [][6]byte{{2, 0, 0, 0, 0, 1}, {2, 0, 0, 0, 0, 2}},
+		Ports: []dataplane.PortSpec{{Name: fmt.Sprintf("net_pcap_ann%d", annPorts.Add(1)),
+			Devargs: "rx_pcap=" + in + ",infinite_rx=1"}},
+		Workers: 1, FlowTableSize: 2 * loadFrames, Mbufs: 2*loadFrames - 1, MbufCache: 256, Signalling: true,
+		ExpectTableSize: 8192, IdlePolls: 0})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = dp.Close() })
+	if err := dp.Publish(dataplane.Policy{Sequence: dataplane.RoundRobin([]cluster.ServerID{0, 1},
+		dp.SelectionSlots())}); err != nil {
+		b.Fatal(err)
+	}
+	if err := dp.Start(); err != nil {
+		b.Fatal(err)
+	}
+	pinOffWorkers(b)
+	p, err := New(dp, []netip.Addr{annVIP}, Config{SIPUDPPorts: []uint16{5060}, RTSPTCPPorts: []uint16{8554}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return p, dp
+}
+
+// pinOffWorkers keeps the process's Go threads on CPU 0 when the worker
+// lcore has CPU 1 (TestMain): the announcement path and the forwarding
+// worker each get a core, as the control plane and a worker would in a
+// deployment. Threads created later inherit the mask. DPDK names its
+// worker threads lcore-worker-N; they keep theirs.
+func pinOffWorkers(b *testing.B) {
+	if runtime.NumCPU() < 2 {
+		return
+	}
+	var set unix.CPUSet
+	set.Set(0)
+	tasks, err := os.ReadDir("/proc/self/task")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, t := range tasks {
+		comm, _ := os.ReadFile("/proc/self/task/" + t.Name() + "/comm")
+		if strings.HasPrefix(string(comm), "lcore-worker") {
+			continue
+		}
+		if tid, err := strconv.Atoi(t.Name()); err == nil {
+			_ = unix.SchedSetaffinity(tid, &set) // a thread may have exited meanwhile
+		}
+	}
+}
+
 func benchAnnounce(b *testing.B, mode string) {
-	p, dp := annPath(b)
+	var p *Path
+	var dp *dataplane.Dataplane
+	if mode == "udp-loaded" {
+		p, dp = annLoadedPath(b)
+	} else {
+		p, dp = annPath(b)
+	}
 	const sessions = 256
 	var msgs []*announce.Message
 	for i := range sessions {
@@ -50,7 +166,7 @@ func benchAnnounce(b *testing.B, mode string) {
 	switch mode {
 	case "inproc":
 		snd = announce.NewSender(handoff{announce.NewReceiver(opener, p.Announce, announce.ReceiverOptions{})}, sealer, nil)
-	case "udp":
+	case "udp", "udp-loaded":
 		rcv, err := announce.Listen("127.0.0.1:0", opener, p.Announce, announce.ReceiverOptions{})
 		if err != nil {
 			b.Fatal(err)
@@ -85,12 +201,21 @@ func benchAnnounce(b *testing.B, mode string) {
 		one(i, nil)
 	}
 	lat := make([]time.Duration, 0, b.N)
+	rx0, t0 := dp.Totals().RX, time.Now()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := range b.N {
 		lat = one(i, lat)
 	}
 	b.StopTimer()
+	if mode == "udp-loaded" {
+		c := dp.Totals()
+		mpps := float64(c.RX-rx0) / time.Since(t0).Seconds() / 1e6
+		if c.TX == 0 || (b.N >= 100 && c.RX == rx0) { // (a single announcement may fall between two bursts)
+			b.Fatalf("the background worker forwarded nothing: %+v", c)
+		}
+		b.ReportMetric(mpps, "bg-Mpps")
+	}
 	// every answer's RTP and RTCP towards the VIP, plus the client's own
 	// endpoint (all sessions share it here), installed by source
 	if c := p.Counters(); c.ExpectErr != 0 || dp.ExpectLen() != 2*sessions+2 {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+	"runtime"
 	"slices"
 	"sync/atomic"
 	"testing"
@@ -19,11 +20,17 @@ import (
 )
 
 // The announcement tests install into a real data plane (expectation table
-// in DPDK memory, no workers started): the EAL runs once per test binary,
-// without hugepages or PCI, on one CPU.
+// in DPDK memory, no workers started except by the loaded benchmark): the
+// EAL runs once per test binary, without hugepages or PCI; its worker lcore
+// is on CPU 1 when there are two CPUs (the loaded benchmark's forwarding
+// worker then has a core of its own, as in production), else on CPU 0.
 func TestMain(m *testing.M) {
+	lcores := "0@0,1@0"
+	if runtime.NumCPU() >= 2 {
+		lcores = "0@0,1@1"
+	}
 	args, err := eal.Build([]string{"--no-huge", "--no-pci", "--no-shconf", "-m", "256", "--log-level", "*:error"},
-		"0@0,1@0", 1, "", nil)
+		lcores, 1, "", nil)
 	if err == nil {
 		err = eal.Init(args)
 	}

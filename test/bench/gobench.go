@@ -89,7 +89,10 @@ func goBenchmarks(res map[string]any) error {
 	return nil
 }
 
-// announce adds the p99 figures of BenchmarkAnnounceToInstall to res.
+// announce adds the p99 figures of BenchmarkAnnounceToInstall to res, and
+// for a sub-benchmark run under forwarding load (udp-loaded) the rate the
+// data plane forwarded meanwhile (its bg-Mpps metric) as
+// announce_bg_mpps_<case>.
 func announce(rs []goResult, res map[string]any) {
 	res["announce_p99_us"] = nil
 	res["announce_p99_note"] = "BenchmarkAnnounceToInstall not found in engine/announce or engine/sigpath"
@@ -106,6 +109,9 @@ func announce(rs []goResult, res map[string]any) {
 		}
 		if sub != "" {
 			res["announce_p99_us_"+sub[1:]] = round3(v)
+			if bg, ok := r.metrics["bg-Mpps"]; ok { // the worker's forwarding rate meanwhile
+				res["announce_bg_mpps_"+sub[1:]] = round3(bg)
+			}
 		}
 		if v > worst { // the slowest case (e.g. over UDP rather than in process)
 			worst = v

@@ -16,12 +16,13 @@ BenchmarkInspectACK        	  300000	      3000 ns/op	      16 B/op	       1 all
 pkg: github.com/sara-lb/sara/engine/sigpath
 BenchmarkAnnounceToInstall-2	 1000	 5000 ns/op	 42.5 p99-ns	 3 allocs/op
 BenchmarkAnnounceToInstall/udp-2	 1000	 9000 ns/op	 12.5 p99-µs	 8 allocs/op
+BenchmarkAnnounceToInstall/udp-loaded-2	 1000	 9000 ns/op	 7.5 p99-µs	 5.25 bg-Mpps	 8 allocs/op
 BenchmarkAnnounceToInstallNot-2	 1000	 9000 ns/op	 99 p99-µs	 8 allocs/op
 PASS
 `)
 	rs := parseGoBench(out)
-	if len(rs) != 6 {
-		t.Fatalf("%d results, want 6: %+v", len(rs), rs)
+	if len(rs) != 7 {
+		t.Fatalf("%d results, want 7: %+v", len(rs), rs)
 	}
 	if rs[2].name != "sip.InspectACK" || rs[2].metrics["allocs/op"] != 1 || rs[0].metrics["MB/s"] != 500 {
 		t.Errorf("results: %+v", rs)
@@ -40,7 +41,8 @@ PASS
 	}
 	res := map[string]any{}
 	announce(rs, res)
-	if res["announce_p99_us"] != 12.5 || res["announce_p99_us_udp"] != 12.5 || len(res) != 3 {
+	if res["announce_p99_us"] != 12.5 || res["announce_p99_us_udp"] != 12.5 || res["announce_p99_us_udp-loaded"] != 7.5 ||
+		res["announce_bg_mpps_udp-loaded"] != 5.25 || res["announce_bg_mpps_udp"] != nil || len(res) != 5 {
 		t.Errorf("announce figures: %v", res)
 	}
 	if got := sipRate(rs[:2]); got != nil {
