@@ -106,10 +106,11 @@ const (
 	EndTeardown                  // RTSP TEARDOWN reply
 	EndTimeout                   // no activity for twice its timeout
 	EndReplica                   // a hot standby's copy: the primary ended it (Forget)
+	EndRefused                   // refused by admission control before it had a server (Refuse)
 	numEndReasons
 )
 
-var endNames = [numEndReasons]string{"none", "bye", "cancel", "teardown", "timeout", "replica"}
+var endNames = [numEndReasons]string{"none", "bye", "cancel", "teardown", "timeout", "replica", "refused"}
 
 // String returns the reason's metric label.
 func (r EndReason) String() string {

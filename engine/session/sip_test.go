@@ -147,3 +147,39 @@ func TestReinviteMovesMedia(t *testing.T) {
 	}
 	checkInvariants(t, tr)
 }
+
+// TestSIPRefused: a dialog refused by admission ends (EndRefused) without
+// a server and lingers: its retransmitted INVITE and the ACK of the
+// refusal find it, ended, and ask for no server; after Linger the Call-ID
+// is free again. A session with a server cannot be refused.
+func TestSIPRefused(t *testing.T) {
+	tr := newTracker(t, nil)
+	inv := sipMsg("r@x", inspect.EventNew, inspect.INVITE, media(inspect.SideClient, "10.0.0.1:30000", 0))
+	d := mustSignal(t, tr, t0, fromClient(cli, vip), inv)
+	if !d.NeedsServer || !tr.Refuse(t0, d.Session) || tr.Refuse(t0, d.Session) {
+		t.Fatalf("refuse %+v", d)
+	}
+	if s, _ := tr.Session(d.Session); s.End != EndRefused || s.HasServer {
+		t.Fatalf("refused session %+v", s)
+	}
+	if _, _, x := tr.Len(); x != 0 {
+		t.Fatalf("%d expectations of a refused call remain", x)
+	}
+	for _, r := range []*inspect.Result{inv, sipMsg("r@x", inspect.EventInSession, inspect.ACK)} {
+		d2 := mustSignal(t, tr, t0.Add(time.Second), fromClient(cli, vip), r)
+		if d2.Session != d.Session || d2.NeedsServer || d2.HasServer || d2.New {
+			t.Fatalf("after the refusal: %+v", d2)
+		}
+	}
+	if n := tr.Counters().SessionsEnded[EndRefused]; n != 1 {
+		t.Fatalf("refused sessions counted %d", n)
+	}
+	tr.Expire(t0.Add(tr.cfg.Linger+3*time.Second), 1000)
+	if d3 := mustSignal(t, tr, t0.Add(tr.cfg.Linger+3*time.Second), fromClient(cli, vip), inv); !d3.New || !d3.NeedsServer {
+		t.Fatalf("a new INVITE after the linger: %+v", d3)
+	}
+	id := call(t, tr, t0, cli, "s@x", "10.0.0.1:30002", "192.0.2.10:20002", 1)
+	if tr.Refuse(t0, id) {
+		t.Fatal("a session with a server was refused")
+	}
+}

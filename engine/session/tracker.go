@@ -157,6 +157,21 @@ func (t *Tracker) Assign(id ID, server cluster.ServerID) error {
 	return nil
 }
 
+// Refuse ends session id, which has no server yet, because admission
+// control refused it (EndRefused): it lingers like any ended session
+// (Config.Linger), so the caller recognises the refused session's
+// retransmissions and the ACK of its refusal (Session(id).End). A session
+// with a server, or already ended, is left alone; Refuse reports whether
+// it ended the session.
+func (t *Tracker) Refuse(now time.Time, id ID) bool {
+	s, ok := t.sessions[id]
+	if !ok || s.HasServer || s.End != EndNone {
+		return false
+	}
+	t.endSession(now, s, EndRefused)
+	return true
+}
+
 // Expire purges flows, expectations and sessions past their deadline,
 // visiting at most budget timer entries; it returns how many it visited
 // (budget when more work is left). Call it from the owner's poll loop.
