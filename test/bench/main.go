@@ -28,16 +28,19 @@ import (
 
 // opts are the command-line options.
 type opts struct {
-	sara, dir, lcores string
-	flows, big        int
-	secs, rounds      int
-	quick, skipGo     bool
-	only              string
+	sara, saraB, dir string
+	lcores, cases    string
+	flows, big       int
+	secs, rounds     int
+	quick, skipGo    bool
+	only             string
 }
 
 func main() {
 	var o opts
 	flag.StringVar(&o.sara, "sara", "bin/sara", "sara binary")
+	flag.StringVar(&o.saraB, "sara-b", "", "a second sara binary, run in turn with the first in every round (A/B of a change): keys <case>_sara_b_mpps, <case>_ratio_b")
+	flag.StringVar(&o.cases, "cases", "", "throughput cases to run (comma-separated: mix_100k,b64_100k,mix_1m,b64_1m,sessions; default all)")
 	flag.StringVar(&o.dir, "dir", "test/out/bench", "work directory (captures are kept and reused)")
 	flag.IntVar(&o.flows, "flows", 100000, "live flows of the small cases")
 	flag.IntVar(&o.big, "big", 1000000, "live flows of the large cases and of the new-flow run")
@@ -86,6 +89,9 @@ func collect(o *opts, res map[string]any) error {
 		if !o.run("throughput") {
 			break
 		}
+		if o.cases != "" && !slices.Contains(strings.Split(o.cases, ","), c.key) {
+			continue
+		}
 		if err := throughput(o, c, i == 0, res); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", c.key, err))
 		}
@@ -128,11 +134,14 @@ func throughput(o *opts, c tcase, first bool, res map[string]any) error {
 	if err != nil {
 		return err
 	}
-	s, t, err := sideBySide(o, pcap, c.flows)
+	s, sb, t, err := sideBySide(o, pcap, c.flows)
 	if err != nil {
 		return err
 	}
 	res[c.key+"_sara_mpps"], res[c.key+"_testpmd_mpps"], res[c.key+"_ratio"] = round3(s), round3(t), round3(s/t)
+	if o.saraB != "" {
+		res[c.key+"_sara_b_mpps"], res[c.key+"_ratio_b"] = round3(sb), round3(sb/t)
+	}
 	if first { // the original keys: the mix with -flows flows
 		res["sara_mpps"], res["testpmd_mpps"], res["ratio"] = round3(s), round3(t), round3(s/t)
 		res["flows"], res["size"] = c.flows, c.size
@@ -157,25 +166,36 @@ func newFlows(o *opts, res map[string]any) error {
 	return nil
 }
 
-// sideBySide alternates testpmd and sara on pcap and returns each side's
-// best run.
-func sideBySide(o *opts, pcap string, flows int) (sara, tp float64, err error) {
+// sideBySide alternates testpmd and sara (and sara-b, if given) on pcap
+// and returns each side's best run.
+func sideBySide(o *opts, pcap string, flows int) (sara, saraB, tp float64, err error) {
 	mbufs := flows + 16383
-	var saraR, tpR []float64
+	var saraR, bR, tpR []float64
 	for r := 0; r < o.rounds; r++ {
 		t, err := runTestpmd(pcap, o.lcores, mbufs, o.secs)
 		if err != nil {
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
-		s, err := runSara(o, pcap, mbufs, flows)
+		s, err := runSara(o, o.sara, pcap, mbufs, flows)
 		if err != nil {
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
 		tpR, saraR = append(tpR, t), append(saraR, s)
-		fmt.Fprintf(os.Stderr, "bench: %s round %d: testpmd %.3f Mpps, sara %.3f Mpps\n",
-			filepath.Base(pcap), r+1, t, s)
+		line := fmt.Sprintf("bench: %s round %d: testpmd %.3f Mpps, sara %.3f Mpps", filepath.Base(pcap), r+1, t, s)
+		if o.saraB != "" {
+			b, err := runSara(o, o.saraB, pcap, mbufs, flows)
+			if err != nil {
+				return 0, 0, 0, err
+			}
+			bR = append(bR, b)
+			line += fmt.Sprintf(", sara-b %.3f Mpps", b)
+		}
+		fmt.Fprintln(os.Stderr, line)
 	}
-	return slices.Max(saraR), slices.Max(tpR), nil
+	if len(bR) > 0 {
+		saraB = slices.Max(bR)
+	}
+	return slices.Max(saraR), saraB, slices.Max(tpR), nil
 }
 
 // loadavg is the 1-minute load average at the end (other work on the machine).

@@ -85,15 +85,15 @@ log: {level: info, format: json}
 	return cfg, os.WriteFile(cfg, []byte(y), 0o644)
 }
 
-// runSara runs `sara run` on pcap and returns its median rx Mpps.
-func runSara(o *opts, pcap string, mbufs, flows int) (float64, error) {
+// runSara runs `sara run` (the binary bin) on pcap and returns its median rx Mpps.
+func runSara(o *opts, bin, pcap string, mbufs, flows int) (float64, error) {
 	cfg, err := saraConfig(o, pcap, mbufs, flows)
 	if err != nil {
 		return 0, err
 	}
 	// --duration counts from start-up (EAL, loading the capture: tens of
 	// seconds at 1M frames on a busy machine); sample stops it earlier.
-	cmd := exec.Command(o.sara, "run", "-c", cfg, "--duration", fmt.Sprintf("%ds", o.secs+180), "--stats", "1s")
+	cmd := exec.Command(bin, "run", "-c", cfg, "--duration", fmt.Sprintf("%ds", o.secs+180), "--stats", "1s")
 	rates, err := sample(cmd, o.secs, func(line string) (float64, bool) {
 		s, ok := parseStats(line)
 		return s.mpps, ok
