@@ -112,6 +112,7 @@ struct dp_ftable {
 	uint32_t count;      /* valid entries */
 	uint32_t purge_next; /* next entry the purge examines */
 	uint32_t seed2;      /* seed of the alternate bucket's hash */
+	uint32_t mapped;     /* 1: mem is an mmap on transparent huge pages (dp_table.c), not DPDK heap */
 };
 
 struct dp_xtable;

@@ -7,11 +7,39 @@
  * standby the same walk keeps every (imported) flow fresh instead.
  */
 #include <errno.h>
+#include <sys/mman.h>
 
+#include <rte_eal.h>
 #include <rte_malloc.h>
 
 #include "dp.h"
 #include "dp_table.h"
+
+/* Bytes of flow tables mapped outside the DPDK heap (dp_ftable_map), for
+ * the memory measurement (memory.go). */
+uint64_t dp_ftable_mapped;
+
+/* dp_ftable_map allocates a table outside the DPDK heap, on transparent
+ * huge pages, when the EAL runs without hugepages: its --no-huge memory is
+ * a memfd on 4 KiB pages, and a lookup touches a random bucket, so a table
+ * beyond the TLB's reach would cost a page walk per packet on top of the
+ * cache miss. Anonymous memory, zeroed by the kernel; NULL when THP is not
+ * available (the caller then uses the DPDK heap). */
+static void *dp_ftable_map(size_t len)
+{
+	const size_t huge = 2u << 20;
+	if (len < huge)
+		return NULL;
+	void *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return NULL;
+	if (madvise(m, len, MADV_HUGEPAGE) != 0) {
+		munmap(m, len);
+		return NULL;
+	}
+	__atomic_fetch_add(&dp_ftable_mapped, len, __ATOMIC_RELAXED);
+	return m;
+}
 
 int dp_ftable_init(struct dp_ftable *t, const char *name, uint32_t entries, uint32_t key_len, int socket)
 {
@@ -24,13 +52,25 @@ int dp_ftable_init(struct dp_ftable *t, const char *name, uint32_t entries, uint
 	t->cap = cap;
 	t->mask = cap / DP_FT_WAYS - 1;
 	t->seed2 = 0x5a524131;
-	t->mem = rte_zmalloc_socket(name, (size_t)cap * t->esz, RTE_CACHE_LINE_SIZE, socket);
+	size_t len = (size_t)cap * t->esz;
+	if (!rte_eal_has_hugepages() && (t->mem = dp_ftable_map(len)) != NULL) {
+		t->mapped = 1;
+		return 0;
+	}
+	t->mem = rte_zmalloc_socket(name, len, RTE_CACHE_LINE_SIZE, socket);
 	return t->mem == NULL ? -ENOMEM : 0;
 }
 
 void dp_ftable_free(struct dp_ftable *t)
 {
-	rte_free(t->mem);
+	if (t->mapped) {
+		size_t len = (size_t)t->cap * t->esz;
+		munmap(t->mem, len);
+		__atomic_fetch_sub(&dp_ftable_mapped, len, __ATOMIC_RELAXED);
+		t->mapped = 0;
+	} else {
+		rte_free(t->mem);
+	}
 	t->mem = NULL;
 }
 

@@ -7,10 +7,14 @@ package dataplane
 #include "dp.h"
 #include "dp_sig.h"
 
-// dp_heap_bytes is the DPDK heap memory allocated on every socket.
+extern uint64_t dp_ftable_mapped;
+
+// dp_heap_bytes is the DPDK heap memory allocated on every socket, plus
+// the flow tables mapped outside it (on transparent huge pages when the EAL
+// has no hugepages, dp_table.c).
 static uint64_t dp_heap_bytes(void)
 {
-	uint64_t sum = 0;
+	uint64_t sum = __atomic_load_n(&dp_ftable_mapped, __ATOMIC_RELAXED);
 	for (unsigned i = 0; i < rte_socket_count(); i++) {
 		struct rte_malloc_socket_stats s;
 		if (rte_malloc_get_socket_stats(rte_socket_id_by_idx(i), &s) == 0)
@@ -28,9 +32,10 @@ import (
 	"github.com/sara-lb/sara/dpdk/eal"
 )
 
-// TableMemory is the DPDK heap memory one table of each kind takes at a
-// given capacity, measured with rte_malloc_get_socket_stats before and after
-// building it exactly as New does (rte_hash + state array).
+// TableMemory is the memory one table of each kind takes at a given
+// capacity: the DPDK heap (rte_malloc_get_socket_stats) and the flow tables
+// mapped outside it, measured before and after building it exactly as New
+// does.
 type TableMemory struct {
 	Entries     uint32 `json:"entries"`      // requested capacity
 	FlowCap     uint32 `json:"flow_cap"`     // entries a flow table holds (cap after init)
