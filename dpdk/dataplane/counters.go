@@ -19,7 +19,8 @@ var DropReasons = func() []string {
 }()
 
 // Counters are one worker's (or the sum of all workers') counters.
-// Invariants, once no SigDecide message is in flight:
+// Invariants, once no SigDecide message is in flight (SigDecide = FwdSig +
+// SigReplied + Drops[sig_rejected]):
 // RX = Forwarded() + ARPReplies + Σ Drops - Drops[tx_full];
 // TX + Drops[tx_full] = Forwarded() + ARPReplies.
 type Counters struct {
@@ -28,7 +29,8 @@ type Counters struct {
 	FwdHit          uint64 `json:"fwd_hit"`
 	FwdNew          uint64 `json:"fwd_new"`
 	FwdStateless    uint64 `json:"fwd_stateless"`
-	FwdSig          uint64 `json:"fwd_sig"` // signalling forwarded on Go's decision
+	FwdSig          uint64 `json:"fwd_sig"`     // signalling forwarded on Go's decision
+	SigReplied      uint64 `json:"sig_replied"` // SigDecide frames Go answered in their place (SIP 503), sent back out of their port
 	SigDecide       uint64 `json:"sig_decide"`
 	SigTap          uint64 `json:"sig_tap"` // TCP signalling segments held for Go (SigHold)
 	SigGateway      uint64 `json:"sig_gateway"`
@@ -58,8 +60,11 @@ type Counters struct {
 	ServerFlows     []uint64          `json:"server_flows"`   // flows assigned, by server id
 }
 
-// Forwarded is the number of frames the workers decided to transmit.
-func (c *Counters) Forwarded() uint64 { return c.FwdHit + c.FwdNew + c.FwdStateless + c.FwdSig }
+// Forwarded is the number of frames the workers decided to transmit
+// (the answers Go wrote in place of refused requests included).
+func (c *Counters) Forwarded() uint64 {
+	return c.FwdHit + c.FwdNew + c.FwdStateless + c.FwdSig + c.SigReplied
+}
 
 // SigLatencyQuantile returns an upper bound (ns) of quantile q of the
 // SigDecide round trip, from the log2 histogram; 0 without samples.
@@ -116,6 +121,7 @@ func (c *Counters) add(w *C.struct_dp_counters, servers int) {
 	c.FwdNew += uint64(w.fwd_new)
 	c.FwdStateless += uint64(w.fwd_stateless)
 	c.FwdSig += uint64(w.fwd_sig)
+	c.SigReplied += uint64(w.sig_replied)
 	c.SigDecide += uint64(w.sig_decide)
 	c.SigTap += uint64(w.sig_tap)
 	c.SigGateway += uint64(w.sig_gateway)

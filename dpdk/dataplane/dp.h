@@ -45,7 +45,7 @@ enum dp_drop {
 	DP_DROP_SIG_REJECTED, /* signalling Go decided not to forward (no server, admission) */
 	DP_DROP_ADMIT_NEW,   /* new session refused by admission control (p_new) */
 	DP_DROP_ADMIT_MEDIA, /* media of an established session dropped under overload (p_est) */
-	DP_DROP_ADMIT_ALL,   /* everything refused: load at or above capacity */
+	DP_DROP_ADMIT_ALL,   /* refused at or above capacity: new flows, and packets of flows other than signalling */
 	DP_DROP_ARP,         /* ARP not answered: not a request for a VIP, gratuitous, or standby */
 	DP_DROP__COUNT
 };
@@ -162,9 +162,9 @@ struct dp_shared {
 
 /* Per-worker counters: plain increments by the owner, read by Go.
  * Invariants, once no DECIDE message is in flight (sig_decide = fwd_sig +
- * drop[SIG_REJECTED]):
- *   rx = fwd_hit + fwd_new + fwd_stateless + fwd_sig + arp_replies + Σ drop[r] - drop[TX_FULL]
- *   tx + drop[TX_FULL] = fwd_hit + fwd_new + fwd_stateless + fwd_sig + arp_replies */
+ * sig_replied + drop[SIG_REJECTED]):
+ *   rx = fwd_hit + fwd_new + fwd_stateless + fwd_sig + sig_replied + arp_replies + Σ drop[r] - drop[TX_FULL]
+ *   tx + drop[TX_FULL] = fwd_hit + fwd_new + fwd_stateless + fwd_sig + sig_replied + arp_replies */
 struct dp_counters {
 	uint64_t rx;
 	uint64_t tx;
@@ -192,6 +192,7 @@ struct dp_counters {
 	uint64_t ev_applied;    /* installs/deletes applied from Go */
 	uint64_t ev_rejected;   /* installs that found no room */
 	uint64_t arp_replies;   /* ARP requests for a VIP answered (sent back out of their port) */
+	uint64_t sig_replied;   /* DECIDE frames Go turned into an answer (SIP 503), sent back out of their port */
 	uint64_t sig_lat[32];   /* DECIDE round trip, histogram of log2(ns) */
 	uint64_t drop[DP_DROP__COUNT];
 	uint64_t server_pkts[DP_MAX_SERVERS];  /* frames forwarded to each server */

@@ -71,6 +71,20 @@ int dp_xfree_pos(struct dp_xtable *x, int32_t pos)
 	return rte_hash_free_key_with_position(x->h, pos);
 }
 
+/* dp_l3_off is where the IP header of a frame dp_parse accepted starts:
+ * after the Ethernet header and up to two VLAN tags (as dp_parse_full). */
+static uint32_t dp_l3_off(const uint8_t *d)
+{
+	uint32_t off = 12;
+	for (int tags = 0; tags < 2; tags++) {
+		uint16_t et = (uint16_t)((d[off] << 8) | d[off + 1]);
+		if (et != DP_ETH_VLAN && !(tags == 0 && et == DP_ETH_QINQ))
+			break;
+		off += 4;
+	}
+	return off + 2;
+}
+
 /* dp_sig_dequeue takes up to max messages from the workers' to_go rings. */
 int dp_sig_dequeue(struct dp_worker **ws, int nw, struct dp_sigmsg *out, int max)
 {
@@ -101,6 +115,10 @@ int dp_sig_dequeue(struct dp_worker **ws, int nw, struct dp_sigmsg *out, int max
 				pay = p.l4_end;
 			o->payload = d + pay;
 			o->len = p.l4_end - pay;
+			o->l3_off = (uint16_t)dp_l3_off(d);
+			o->l4_off = (uint16_t)p.l4_off;
+			o->pay_off = (uint16_t)pay;
+			o->room = m->nb_segs == 1 ? (uint16_t)(rte_pktmbuf_data_len(m) + rte_pktmbuf_tailroom(m)) : 0;
 			o->family = p.family;
 			o->proto = p.proto;
 			if (p.family == 4) {
@@ -124,7 +142,8 @@ int dp_sig_dequeue(struct dp_worker **ws, int nw, struct dp_sigmsg *out, int max
 
 /* dp_sig_complete hands DECIDE messages back with their server, frees the
  * others, then advances each worker's sig_done. servers[i] applies to
- * msgs[i]; DP_SIG_DROP rejects. */
+ * msgs[i]; DP_SIG_DROP rejects; DP_SIG_REPLY sends the frame Go rewrote
+ * (msgs[i].reply_len bytes) back out of its port. */
 void dp_sig_complete(struct dp_worker **ws, int nw, const struct dp_sigmsg *msgs, const uint16_t *servers, int n)
 {
 	uint64_t done[DP_MAX_WORKERS] = {0};
@@ -134,8 +153,16 @@ void dp_sig_complete(struct dp_worker **ws, int nw, const struct dp_sigmsg *msgs
 		if (msgs[i].worker < DP_MAX_WORKERS)
 			done[msgs[i].worker]++;
 		if (msgs[i].kind == DP_SIG_DECIDE || msgs[i].kind == DP_SIG_HOLD) {
-			if (msgs[i].kind == DP_SIG_DECIDE) /* HOLD keeps the connection's server */
-				((struct dp_sigmeta *)m->buf_addr)->server = servers[i];
+			uint16_t s = msgs[i].kind == DP_SIG_DECIDE ? servers[i] : ((struct dp_sigmeta *)m->buf_addr)->server;
+			if (s == DP_SIG_REPLY) {
+				if (msgs[i].reply_len == 0 || msgs[i].reply_len > msgs[i].room) {
+					s = DP_SIG_DROP; /* Go's bug: never send a frame it did not size */
+				} else {
+					m->data_len = msgs[i].reply_len;
+					m->pkt_len = msgs[i].reply_len;
+				}
+			}
+			((struct dp_sigmeta *)m->buf_addr)->server = s; /* HOLD keeps the connection's server */
 			/* from_go is as large as to_go: it cannot be full */
 			if (rte_ring_sp_enqueue(w->from_go, m) != 0)
 				rte_pktmbuf_free(m);

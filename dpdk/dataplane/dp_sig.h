@@ -41,6 +41,11 @@
 enum dp_sig_kind { DP_SIG_DECIDE = 1, DP_SIG_HOLD = 2, DP_SIG_GATEWAY = 3 };
 
 #define DP_SIG_DROP 0xffff
+/* DP_SIG_REPLY, as Go's decision on a DECIDE message: Go rewrote the frame
+ * into an answer to its sender (a SIP 503 for a refused request: MACs, IP
+ * addresses and ports swapped, source = the VIP) and set its length; the
+ * worker transmits it as is on the port it came from (sig_replied). */
+#define DP_SIG_REPLY 0xfffe
 
 /* Written by the worker into the mbuf's headroom (buf_addr). */
 struct dp_sigmeta {
@@ -99,7 +104,11 @@ struct dp_sigmsg {
 	uint8_t pad;
 	uint8_t src[16], dst[16];
 	uint16_t sport, dport; /* host order */
-	uint32_t pad2;
+	uint16_t l3_off, l4_off; /* offsets of the IP and TCP/UDP headers in the frame */
+	uint16_t pay_off;        /* offset of the payload in the frame */
+	uint16_t room;           /* bytes the frame may use (data_len + tailroom; 0: multi-segment) */
+	uint16_t reply_len;      /* Go: the frame's new length with DP_SIG_REPLY */
+	uint16_t pad2[3];
 	uint64_t tsc;
 };
 

@@ -164,6 +164,8 @@ static inline int dp_new_flow(struct dp_worker *w, struct dp_ftable *t, const vo
 			      const struct dp_pkt *p, const struct dp_policy *pol, uint32_t now)
 {
 	const struct dp_conf *c = w->conf;
+	if (unlikely(pol->reject_all)) /* l >= C: no new flow, not even an announced one */
+		return -DP_DROP_ADMIT_ALL - 1;
 	int s = -1;
 	uint32_t session = 0;
 	uint8_t ident = DP_F_ID_SIGNALLING, tclass = 0xff;
@@ -232,6 +234,9 @@ static inline int dp_hit(struct dp_worker *w, struct dp_flow *f, const struct dp
 	f->last_seen = now;
 	f->packets++;
 	f->flags = (uint8_t)((f->flags & ~DP_F_ST_MASK) | DP_F_ST_ESTABLISHED);
+	/* l >= C: only established sessions' signalling passes (ending sessions frees capacity) */
+	if (unlikely(pol->reject_all) && !dp_is_sig_class(f->tclass))
+		return -DP_DROP_ADMIT_ALL - 1;
 	/* media of an established session degrades before sessions break (eq. 2, T3..C) */
 	if (pol->p_est && (f->flags & DP_F_ID_MASK) == DP_F_ID_SECONDARY && dp_rand32(w) < pol->p_est)
 		return -DP_DROP_ADMIT_MEDIA - 1;
@@ -260,11 +265,6 @@ static void dp_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts,
 	const uint8_t sig = c->sig_enabled, tap = c->gateway_tap;
 
 	w->cnt.rx += n;
-	if (unlikely(pol->reject_all)) { /* l >= C: all incoming traffic rejected */
-		w->cnt.drop[DP_DROP_ADMIT_ALL] += n;
-		rte_pktmbuf_free_bulk(pkts, n);
-		return;
-	}
 	for (uint16_t i = 0; i < n; i++) {
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
@@ -399,6 +399,16 @@ static void dp_sig_adopt(struct dp_worker *w, const struct dp_policy *pol)
 		int b = ns ? 63 - __builtin_clzll(ns) : 0;
 		w->cnt.sig_lat[b > 31 ? 31 : b]++;
 		uint16_t s = meta->server;
+		if (s == DP_SIG_REPLY) { /* Go's answer to the sender (SIP 503): out as is */
+			if (rte_eth_tx_burst(w->ports[meta->port_idx], w->queue, &m, 1) != 1) {
+				w->cnt.drop[DP_DROP_TX_FULL]++;
+				drop[ndrop++] = m;
+			} else {
+				w->cnt.tx++;
+			}
+			w->cnt.sig_replied++;
+			continue;
+		}
 		if (s == DP_SIG_DROP || s >= pol->nservers) {
 			w->cnt.drop[DP_DROP_SIG_REJECTED]++;
 			drop[ndrop++] = m;

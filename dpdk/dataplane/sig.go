@@ -43,6 +43,11 @@ const SigBatch = 256
 // NoServer, as a SigComplete decision, rejects a SigDecide message.
 const NoServer = C.DP_SIG_DROP
 
+// Reply, as a SigComplete decision, sends a SigDecide message's frame —
+// rewritten by Go into an answer to its sender and sized with SigReply —
+// back out of the port it came from, as is (counted in SigReplied).
+const Reply = C.DP_SIG_REPLY
+
 // Signal is one frame handed to Go. Payload aliases the frame's buffer in
 // DPDK memory and is valid until SigComplete.
 type Signal struct {
@@ -52,6 +57,13 @@ type Signal struct {
 	TCP      bool
 	Server   cluster.ServerID // SigHold: the connection's server, where the frame goes
 	Payload  []byte
+	// Frame is the whole frame (Ethernet header first), its capacity the
+	// room its buffer has (0 for a multi-segment frame); L3Off, L4Off and
+	// PayOff locate the IP header, the TCP/UDP header and Payload in it.
+	// A SigDecide message's Frame may be rewritten in place, up to its
+	// capacity, into an answer (SigReply). Valid until SigComplete.
+	Frame                []byte
+	L3Off, L4Off, PayOff int
 }
 
 type sigState struct {
@@ -103,8 +115,28 @@ func (d *Dataplane) SigDequeue(out []Signal) int {
 		if m.len > 0 {
 			out[i].Payload = unsafe.Slice((*byte)(unsafe.Pointer(m.payload)), int(m.len))
 		}
+		if m.payload != nil && m.room > 0 {
+			off := int(m.pay_off)
+			start := unsafe.Add(unsafe.Pointer(m.payload), -off)
+			out[i].Frame = unsafe.Slice((*byte)(start), int(m.room))[:off+int(m.len)]
+			out[i].L3Off, out[i].L4Off, out[i].PayOff = int(m.l3_off), int(m.l4_off), off
+		}
 	}
 	return n
+}
+
+// SigReply records that message i of the last SigDequeue, a SigDecide
+// frame, was rewritten in place into an answer of frameLen bytes, and
+// returns the decision (Reply) to give SigComplete for it. It returns
+// NoServer, and the frame is dropped, if frameLen does not fit the
+// frame's buffer. No cgo call: the length goes in the C batch.
+func (d *Dataplane) SigReply(i, frameLen int) uint16 {
+	msgs := unsafe.Slice(d.sig.msgs, SigBatch)
+	if i < 0 || i >= d.sig.n || frameLen <= 0 || frameLen > int(msgs[i].room) {
+		return NoServer
+	}
+	msgs[i].reply_len = C.uint16_t(frameLen)
+	return Reply
 }
 
 // SigComplete ends the messages of the last SigDequeue: servers[i] is the
