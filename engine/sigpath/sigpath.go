@@ -35,6 +35,10 @@ type Config struct {
 	// Listener, when set, hears every change of the tracker after the
 	// data plane's mirror has applied it (the hot-standby replication).
 	Listener session.Listener
+	// RetryAfter is the Retry-After of the 503 answering a SIP request
+	// refused by admission control (rounded up to whole seconds; 0:
+	// DefaultRetryAfter).
+	RetryAfter time.Duration
 }
 
 // Counters of the signalling path. Plain fields: read them from the
@@ -47,7 +51,8 @@ type Counters struct {
 	NewSessions    uint64 `json:"new_sessions"`    // sessions given a server here
 	Fallback       uint64 `json:"fallback"`        // SIP/UDP decided by source hash (no session)
 	Rejected       uint64 `json:"rejected"`        // SIP/UDP rejected: no selectable server
-	Refused        uint64 `json:"refused"`         // SIP/UDP refused by admission control (new session, or reject-all)
+	Refused        uint64 `json:"refused"`         // SIP/UDP refused by admission control (new session, its retransmissions and ACK, or reject-all)
+	Replied        uint64 `json:"replied"`         // ... of which requests answered with 503 Service Unavailable
 	StreamsExpired uint64 `json:"streams_expired"` // idle TCP framers forgotten
 	ExpectSet      uint64 `json:"expect_set"`      // expectation entries written to the data plane
 	ExpectErr      uint64 `json:"expect_errors"`
@@ -108,7 +113,11 @@ type Path struct {
 	wasIdle  bool        // standby seen at the last Poll (the Path's goroutine)
 	sigs     [dataplane.SigBatch]dataplane.Signal
 	decision [dataplane.SigBatch]uint16
+	cur      int    // index in sigs of the frame being handled
+	reply    []byte // scratch: the SIP answer to a refused request
 	ctr      Counters
+	// retryAfter is Config.RetryAfter in whole seconds.
+	retryAfter int
 }
 
 // New returns a Path for dp, which must have been built with Signalling.
@@ -129,7 +138,12 @@ func New(dp *dataplane.Dataplane, vips []netip.Addr, cfg Config) (*Path, error) 
 	p := &Path{dp: dp, tr: tr, sip: sip.New(), rtsp: rtsp.New(), cfg: cfg,
 		streams: map[dirKey]*stream{}, seed: maphash.MakeSeed(), mirror: m,
 		rnd: rand.New(rand.NewPCG(1, 2)), ann: newAnnQueue(AnnounceQueueLen),
-		reqs: make(chan func(), 1)}
+		reqs: make(chan func(), 1), reply: make([]byte, 0, 2048)}
+	ra := cfg.RetryAfter
+	if ra <= 0 {
+		ra = DefaultRetryAfter
+	}
+	p.retryAfter = int((ra + time.Second - 1) / time.Second)
 	p.pol.Store(&Policy{})
 	m.ctr = &p.ctr
 	return p, nil
@@ -139,9 +153,12 @@ func New(dp *dataplane.Dataplane, vips []netip.Addr, cfg Config) (*Path, error) 
 // selection sequence the data plane was given (new SIP/UDP sessions take
 // its slots in turn) and the admission decision for new sessions.
 type Policy struct {
-	Sequence  []cluster.ServerID
-	PNew      float64 // probability a new session is refused
-	RejectAll bool    // refuse every message, in-dialog ones too
+	Sequence []cluster.ServerID
+	PNew     float64 // probability a new session is refused
+	// RejectAll refuses every new session and every message outside a
+	// known session; in-dialog messages of sessions with a server still
+	// pass (ending sessions frees capacity).
+	RejectAll bool
 }
 
 // SetPolicy installs pol; safe from any goroutine (the Path adopts it at
@@ -171,6 +188,7 @@ func (p *Path) Poll(now time.Time) int {
 	applied := p.drainAnnouncements(now) // the gateway's view, before this burst's frames
 	n := p.dp.SigDequeue(p.sigs[:])
 	for i := 0; i < n; i++ {
+		p.cur = i
 		p.decision[i] = p.handle(now, &p.sigs[i])
 	}
 	if n > 0 {
@@ -297,9 +315,18 @@ func (p *Path) message(now time.Time, s *dataplane.Signal, m inspect.Meta, ins i
 		return p.fallback(s)
 	}
 	pol := p.pol.Load()
-	if s.Kind == dataplane.SigDecide && (pol.RejectAll || (d.NeedsServer && pol.PNew > 0 && p.rnd.Float64() < pol.PNew)) {
-		p.ctr.Refused++ // SA2C: whole new sessions refused, in-dialog ones only at capacity
-		return dataplane.NoServer
+	if s.Kind == dataplane.SigDecide {
+		// SA2C refuses whole new sessions; in-dialog messages of sessions
+		// with a server always pass, even at capacity.
+		if d.NeedsServer && (pol.RejectAll || (pol.PNew > 0 && p.rnd.Float64() < pol.PNew)) {
+			p.tr.Refuse(now, d.Session)
+			return p.refuse(s)
+		}
+		if !d.HasServer && !d.NeedsServer {
+			if ss, ok := p.tr.Session(d.Session); ok && ss.End == session.EndRefused {
+				return p.refuse(s) // its retransmitted INVITE (503 again) or the ACK of the 503 (absorbed)
+			}
+		}
 	}
 	server, ok := d.Server, d.HasServer
 	if d.NeedsServer {
@@ -327,7 +354,11 @@ func (p *Path) fallback(s *dataplane.Signal) uint16 {
 	if s.Kind != dataplane.SigDecide {
 		return dataplane.NoServer
 	}
-	seq := p.pol.Load().Sequence
+	pol := p.pol.Load()
+	if pol.RejectAll {
+		return p.refuse(s) // at capacity nothing outside a known session passes
+	}
+	seq := pol.Sequence
 	if len(seq) == 0 {
 		p.ctr.Rejected++
 		return dataplane.NoServer
