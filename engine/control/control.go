@@ -232,6 +232,15 @@ func (l *Loop) Step(now time.Time) error {
 	changed := l.last.Admission.Region != pol.Region || l.last.Sequence != st.Sequence
 	l.last = st
 	l.mu.Unlock()
+	if ce := l.log.Check(zap.DebugLevel, "admission"); ce != nil { // every interval: the trace of eqs 1-4
+		loads := make([]float64, len(views))
+		for i, v := range views {
+			loads[i] = v.Load
+		}
+		ce.Write(zap.Float64s("loads", loads), zap.Float64("l_c", pol.ClusterLoad), zap.Float64("estimate", pol.Estimate),
+			zap.Float64("l_h", lh), zap.Float64("load", pol.Load), zap.String("region", pol.Region.String()),
+			zap.Float64("p_new", pol.PNew), zap.Float64("p_est", pol.PEst), zap.Float64("t2", pol.T2), zap.Float64("t3", pol.T3))
+	}
 	if changed {
 		l.log.Info("policy", zap.Int("sequence", len(seq)), zap.Float64("load", pol.Load),
 			zap.Float64("p_new", pol.PNew), zap.Float64("p_est", pol.PEst), zap.Bool("reject_all", pol.RejectAll))

@@ -47,9 +47,12 @@ type OverloadRun struct {
 	BrokenMedia int     `json:"broken_media"`
 	Split       int     `json:"split"` // calls with SIP on more than one server
 	UASFailed   int     `json:"uas_failed"`
-	MaxLoad     float64 `json:"max_load"`   // highest SA2C load l in the dispatcher's policy lines
-	Refusing    bool    `json:"refusing"`   // some policy had p_new > 0
-	RejectAll   bool    `json:"reject_all"` // some policy rejected everything
+	MaxLoad     float64 `json:"max_load"` // highest SA2C load l in the dispatcher's policy lines
+	// Regions counts the control intervals by SA2C region, from the first
+	// interval with a load to the last (the dispatcher's admission trace).
+	Regions   map[string]int `json:"regions,omitempty"`
+	Refusing  bool           `json:"refusing"`   // some policy had p_new > 0
+	RejectAll bool           `json:"reject_all"` // some policy rejected everything
 	// Drops are the dispatcher's drop counters: a refused call is dropped
 	// there (no SIP error goes back), so the UAC gives up after OverloadRecv.
 	Drops map[string]uint64 `json:"drops,omitempty"`
@@ -64,6 +67,7 @@ func overloadConfig(sa2c bool) func(string) string {
 		if !strings.Contains(body, "\ncontrol:\n") {
 			return body + "overload_config_edit_failed: true\n"
 		}
+		body = strings.Replace(body, "\nlog: {level: info,", "\nlog: {level: debug,", 1) // the control loop's per-interval trace
 		return strings.Replace(body, "\ncontrol:\n", fmt.Sprintf("\ncontrol:\n  admission: %v\n", sa2c), 1)
 	}
 }
@@ -195,7 +199,31 @@ func measureOverload(r *Run, sa2c bool, offered time.Duration) OverloadRun {
 		}
 	}
 	o.MaxLoad, o.Refusing, o.RejectAll = policyTrace(r.DispatcherLog)
+	o.Regions = regionTrace(r.DispatcherLog)
 	return o
+}
+
+// regionTrace counts the control loop's per-interval admission lines
+// (debug level) by region, from the first with a load above 0.
+func regionTrace(log string) map[string]int {
+	n := map[string]int{}
+	started := false
+	sc := bufio.NewScanner(strings.NewReader(log))
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var line struct {
+			Msg    string  `json:"msg"`
+			Load   float64 `json:"load"`
+			Region string  `json:"region"`
+		}
+		if json.Unmarshal(sc.Bytes(), &line) != nil || line.Msg != "admission" {
+			continue
+		}
+		if started = started || line.Load > 0; started {
+			n[line.Region]++
+		}
+	}
+	return n
 }
 
 // policyTrace reads the control loop's policy lines (logged when the
