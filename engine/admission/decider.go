@@ -13,7 +13,9 @@ type Clock func() time.Duration
 
 // DecisionCounters count every decision a Decider took.
 type DecisionCounters struct {
-	NewAdmitted, NewRejected           uint64
+	NewAdmitted, NewRejected uint64
+	// InDialogRejected stays 0: in-dialog requests are never rejected
+	// (kept for the API and metrics that report it).
 	InDialogAdmitted, InDialogRejected uint64
 	MediaForwarded, MediaDropped       uint64
 }
@@ -98,12 +100,10 @@ func (d *Decider) PacePeriod() time.Duration {
 }
 
 // AdmitInDialog decides on a signalling request of an established session
-// (re-INVITE, BYE, PLAY, TEARDOWN...): rejected only when RejectAll.
+// (re-INVITE, BYE, PLAY, TEARDOWN...): always admitted, at reject-all too,
+// as the workers and the signalling path do — ending sessions frees
+// capacity, and a dropped BYE keeps a dialog alive on its server.
 func (d *Decider) AdmitInDialog() bool {
-	if d.p.RejectAll {
-		d.Counters.InDialogRejected++
-		return false
-	}
 	d.Counters.InDialogAdmitted++
 	return true
 }

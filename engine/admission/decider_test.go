@@ -48,7 +48,7 @@ func TestPacingSequence(t *testing.T) {
 }
 
 // TestDecisionsPerRegion: Bernoulli draws against p_new and p_est, and the
-// rule that established signalling is rejected only when RejectAll.
+// rule that established signalling is never rejected, at RejectAll either.
 func TestDecisionsPerRegion(t *testing.T) {
 	r := &script{x: []float64{0.29, 0.30}}
 	d := NewDecider(r, nil)
@@ -69,15 +69,15 @@ func TestDecisionsPerRegion(t *testing.T) {
 		t.Fatal("DegradeMedia: .29 < .3 drop, .30 keep, signalling kept")
 	}
 	d.Apply(Policy{Region: RejectAll, RejectAll: true, PNew: 1, PEst: 1})
-	if d.AdmitNew() || d.AdmitInDialog() || !d.DropMedia() {
-		t.Fatal("RejectAll")
+	if d.AdmitNew() || !d.AdmitInDialog() || !d.DropMedia() {
+		t.Fatal("RejectAll: new refused, media dropped, in-dialog signalling kept")
 	}
 	d.Apply(Policy{Region: Accept, NoServers: true, PNew: 1})
 	if d.AdmitNew() {
 		t.Fatal("NoServers admitted a new session")
 	}
 	c := d.Counters
-	if c.NewAdmitted != 1 || c.NewRejected != 4 || c.InDialogAdmitted != 3 || c.InDialogRejected != 1 || c.MediaDropped != 2 || c.MediaForwarded != 2 {
+	if c.NewAdmitted != 1 || c.NewRejected != 4 || c.InDialogAdmitted != 4 || c.InDialogRejected != 0 || c.MediaDropped != 2 || c.MediaForwarded != 2 {
 		t.Fatalf("counters %+v", c)
 	}
 }

@@ -8,6 +8,6 @@
 // session, per in-dialog request and per media packet with a cheap random
 // draw (it is the reference the C workers mirror, and the simulator's).
 //
-// Signalling of established sessions is never dropped except in the
-// reject-all region (l ≥ C).
+// Signalling of established sessions is never dropped, in the reject-all
+// region (l ≥ C) either: ending sessions frees capacity.
 package admission
