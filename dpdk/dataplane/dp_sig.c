@@ -27,9 +27,14 @@ int dp_xtable_init(struct dp_xtable *x, const char *name, uint32_t cap, int sock
 	if (x->h == NULL)
 		return -rte_errno;
 	x->e = rte_zmalloc_socket(name, (size_t)cap * sizeof(struct dp_xentry), RTE_CACHE_LINE_SIZE, socket);
-	if (x->e == NULL) {
+	x->ports = rte_zmalloc_socket(name, DP_XPORT_WORDS * sizeof(uint64_t), RTE_CACHE_LINE_SIZE, socket);
+	if (x->e == NULL || x->ports == NULL) {
+		rte_free(x->e);
+		rte_free(x->ports);
 		rte_hash_free(x->h);
 		x->h = NULL;
+		x->e = NULL;
+		x->ports = NULL;
 		return -ENOMEM;
 	}
 	x->cap = cap;
@@ -40,8 +45,10 @@ void dp_xtable_free(struct dp_xtable *x)
 {
 	rte_hash_free(x->h);
 	rte_free(x->e);
+	rte_free(x->ports);
 	x->h = NULL;
 	x->e = NULL;
+	x->ports = NULL;
 }
 
 /* dp_xput writes entry idx (seqlocked) and maps key to it. Returns the key

@@ -82,11 +82,35 @@ struct dp_xentry {
 	struct dp_xcand c[DP_XCANDS];
 };
 
+/* The port filter: bit (by_src * 65536 + port) of ports, port as the 16-bit
+ * value of the network-order field, is set while at least one key of that
+ * side (by_src) has that port. Go sets a bit before it adds the first such
+ * key and clears it after it removed the last (it keeps the counts); a
+ * worker skips the hash lookup of a side whose bit is clear, so a new flow
+ * nobody announced costs two bit tests instead of two rte_hash lookups. */
+#define DP_XPORT_WORDS (2 * 65536 / 64)
+
 struct dp_xtable {
 	struct rte_hash *h; /* key → entry index (as data) */
 	struct dp_xentry *e;
+	uint64_t *ports; /* DP_XPORT_WORDS words: the port filter */
 	uint32_t cap;
 };
+
+/* dp_xport_maybe tells whether a key of side by_src may have port_be. */
+static inline int dp_xport_maybe(const struct dp_xtable *x, uint32_t by_src, uint16_t port_be)
+{
+	uint32_t b = by_src * 65536u + port_be;
+	return (__atomic_load_n(&x->ports[b / 64], __ATOMIC_ACQUIRE) >> (b % 64)) & 1;
+}
+
+/* dp_xport_set sets (on) or clears a bit of the port filter; Go only. */
+static inline void dp_xport_set(struct dp_xtable *x, uint32_t by_src, uint16_t port_be, int on)
+{
+	uint32_t b = by_src * 65536u + port_be;
+	uint64_t w = x->ports[b / 64], bit = 1ull << (b % 64);
+	__atomic_store_n(&x->ports[b / 64], on ? w | bit : w & ~bit, __ATOMIC_RELEASE);
+}
 
 int dp_xtable_init(struct dp_xtable *x, const char *name, uint32_t cap, int socket);
 void dp_xtable_free(struct dp_xtable *x);
@@ -112,11 +136,10 @@ struct dp_sigmsg {
 	uint64_t tsc;
 };
 
-#endif
-
 /* dp_xmatch looks a new flow up in the expectation table: 1 and *out on a
  * match, 0 when nothing is expected, -1 when several servers expect it and
- * the client address does not tell them apart. Lock-free read. */
+ * the client address does not tell them apart. Lock-free read; a side whose
+ * port bit is clear is not looked up. */
 static inline int dp_xmatch(const struct dp_xtable *x, const uint8_t *src16, uint16_t sport_be,
 			    const uint8_t *dst16, uint16_t dport_be, uint8_t proto, struct dp_xcand *out)
 {
@@ -126,7 +149,9 @@ static inline int dp_xmatch(const struct dp_xtable *x, const uint8_t *src16, uin
 	k.dport = dport_be;
 	k.proto = proto;
 	void *data;
-	if (rte_hash_lookup_data(x->h, &k, &data) < 0) {
+	if (!dp_xport_maybe(x, 0, dport_be) || rte_hash_lookup_data(x->h, &k, &data) < 0) {
+		if (!dp_xport_maybe(x, 1, sport_be))
+			return 0;
 		memcpy(k.dst, src16, 16); /* the client's own endpoint */
 		k.dport = sport_be;
 		k.by_src = 1;
@@ -166,3 +191,5 @@ static inline int dp_xmatch(const struct dp_xtable *x, const uint8_t *src16, uin
 	*out = c[any];
 	return 1;
 }
+
+#endif

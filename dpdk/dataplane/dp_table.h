@@ -165,6 +165,24 @@ static inline uint8_t *dp_ft_relocate(struct dp_ftable *t, uint8_t *b)
 	return NULL;
 }
 
+/* dp_ft_insert_absent adds key, which the caller has just looked up and
+ * not found (nothing written to the table since): no second scan for it.
+ * Returns NULL when the key has no room; a new entry is as dp_ft_insert's. */
+static inline uint8_t *dp_ft_insert_absent(struct dp_ftable *t, const void *key, uint32_t h1)
+{
+	uint8_t *b1 = dp_ft_bucket(t, h1), *b2 = dp_ft_bucket(t, dp_ft_alt(t, h1)), *e;
+	if ((e = dp_ft_free_slot(t, b1)) == NULL && (e = dp_ft_free_slot(t, b2)) == NULL &&
+	    (e = dp_ft_relocate(t, b1)) == NULL && (e = dp_ft_relocate(t, b2)) == NULL)
+		return NULL;
+	if (t->klen == 16)
+		memcpy(e, key, 16); /* IPv4: two stores, not a call */
+	else
+		memcpy(e, key, t->klen);
+	dp_ft_flow(t, e)->flags = 0;
+	t->count++;
+	return e;
+}
+
 /* dp_ft_insert finds or adds key. *existed tells which; returns NULL when
  * the key has no room. A new entry has the key and flags 0: the caller
  * fills the flow and sets DP_F_VALID. */

@@ -169,19 +169,17 @@ static inline int dp_new_flow(struct dp_worker *w, struct dp_ftable *t, const vo
 	int s = -1;
 	uint32_t session = 0;
 	uint8_t ident = DP_F_ID_SIGNALLING, tclass = 0xff;
-	if (c->xt != NULL) {
+	uint16_t dport_be = p->family == 4 ? p->k4.dport : p->k6.dport;
+	uint16_t sport_be = p->family == 4 ? p->k4.sport : p->k6.sport;
+	/* the port filter first: most new flows were announced by nobody */
+	if (c->xt != NULL && (dp_xport_maybe(c->xt, 0, dport_be) || dp_xport_maybe(c->xt, 1, sport_be))) {
 		uint8_t src16[16] = {[10] = 0xff, [11] = 0xff}, dst16[16] = {[10] = 0xff, [11] = 0xff};
-		uint16_t dport_be, sport_be;
 		if (p->family == 4) {
 			memcpy(src16 + 12, &p->k4.src, 4);
 			memcpy(dst16 + 12, &p->k4.dst, 4);
-			dport_be = p->k4.dport;
-			sport_be = p->k4.sport;
 		} else {
 			memcpy(src16, p->k6.src, 16);
 			memcpy(dst16, p->k6.dst, 16);
-			dport_be = p->k6.dport;
-			sport_be = p->k6.sport;
 		}
 		struct dp_xcand xc;
 		int xr = dp_xmatch(c->xt, src16, sport_be, dst16, dport_be, p->proto, &xc);
@@ -203,15 +201,13 @@ static inline int dp_new_flow(struct dp_worker *w, struct dp_ftable *t, const vo
 		if (s < 0)
 			return -DP_DROP_NO_SERVER - 1;
 	}
-	int existed;
-	uint8_t *e = dp_ft_insert(t, key, h1, &existed);
+	uint8_t *e = dp_ft_insert_absent(t, key, h1); /* the lookup just missed */
 	if (e == NULL) { /* table full: forward by hash, keep no state */
 		w->cnt.table_full++;
 		w->cnt.fwd_stateless++;
 		return ident == DP_F_ID_SECONDARY ? s : pol->slots[h1 & (pol->nslots - 1)];
 	}
-	uint16_t dport = p->family == 4 ? p->k4.dport : p->k6.dport;
-	dport = rte_be_to_cpu_16(dport);
+	uint16_t dport = rte_be_to_cpu_16(dport_be);
 	struct dp_flow *f = dp_ft_flow(t, e);
 	f->last_seen = now;
 	f->server = (uint16_t)s;

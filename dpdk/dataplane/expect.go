@@ -53,6 +53,10 @@ type expectState struct {
 	index   map[ExpectKey]uint32
 	free    []uint32
 	pending []pendingFree
+	// portKeys counts the installed keys per side and port (index
+	// by_src*65536 + the port's network-order value, as the C port
+	// filter): its bit is set while the count is not zero.
+	portKeys []uint32
 }
 
 func (d *Dataplane) buildExpect(inst uint32) error {
@@ -70,8 +74,9 @@ func (d *Dataplane) buildExpect(inst uint32) error {
 		return fmt.Errorf("dataplane: expectation table (%d): %w", d.cfg.ExpectTableSize, errnoErr(-rc))
 	}
 	d.exp = expectState{xt: xt, index: map[ExpectKey]uint32{},
-		key:   (*C.struct_dp_xkey)(C.calloc(1, C.sizeof_struct_dp_xkey)),
-		cands: (*C.struct_dp_xcand)(C.calloc(MaxExpectCands, C.sizeof_struct_dp_xcand))}
+		key:      (*C.struct_dp_xkey)(C.calloc(1, C.sizeof_struct_dp_xkey)),
+		cands:    (*C.struct_dp_xcand)(C.calloc(MaxExpectCands, C.sizeof_struct_dp_xcand)),
+		portKeys: make([]uint32, 2*65536)}
 	for i := d.cfg.ExpectTableSize; i > 0; i-- {
 		d.exp.free = append(d.exp.free, i-1)
 	}
@@ -87,6 +92,29 @@ func (d *Dataplane) closeExpect() {
 		C.dp_xtable_free(d.exp.xt)
 		C.rte_free(unsafe.Pointer(d.exp.xt))
 		d.exp.xt = nil
+	}
+}
+
+// portRef adds delta (+1 or -1) to the live keys of k's side and port and
+// sets or clears the workers' filter bit when the count leaves or reaches
+// zero: set before the first key is added, cleared after the last is gone.
+func (d *Dataplane) portRef(k ExpectKey, delta int) {
+	p := k.Dst.Port()
+	be := p>>8 | p<<8
+	side := 0
+	if k.BySource {
+		side = 1
+	}
+	i := side*65536 + int(be)
+	before := d.exp.portKeys[i]
+	after := uint32(int(before) + delta)
+	d.exp.portKeys[i] = after
+	if (before == 0) != (after == 0) {
+		on := C.int(0)
+		if after != 0 {
+			on = 1
+		}
+		C.dp_xport_set(d.exp.xt, C.uint32_t(side), C.uint16_t(be), on)
 	}
 }
 
@@ -121,6 +149,7 @@ func (d *Dataplane) ExpectSet(k ExpectKey, cands []ExpectCand) error {
 		}
 		pos := C.dp_xdel(x, key)
 		delete(d.exp.index, k)
+		d.portRef(k, -1)
 		if pos >= 0 {
 			d.exp.pending = append(d.exp.pending, pendingFree{pos: pos, idx: idx, epochs: d.epochs()})
 		}
@@ -137,6 +166,7 @@ func (d *Dataplane) ExpectSet(k ExpectKey, cands []ExpectCand) error {
 		}
 		idx = d.exp.free[len(d.exp.free)-1]
 		d.exp.free = d.exp.free[:len(d.exp.free)-1]
+		d.portRef(k, +1) // the filter bit before the key: a worker that finds the key looked it up
 	}
 	cs := unsafe.Slice(d.exp.cands, MaxExpectCands)
 	for i, c := range cands {
@@ -152,6 +182,7 @@ func (d *Dataplane) ExpectSet(k ExpectKey, cands []ExpectCand) error {
 	if rc := C.dp_xput(x, key, C.uint32_t(idx), d.exp.cands, C.uint32_t(len(cands))); rc < 0 {
 		if !ok {
 			d.exp.free = append(d.exp.free, idx)
+			d.portRef(k, -1)
 		}
 		return fmt.Errorf("%w: %v", ErrExpectFull, k)
 	}
