@@ -44,10 +44,15 @@ type OverloadRun struct {
 	NoBye int `json:"established_no_bye"`
 	// BrokenMedia: established calls whose servers got fewer than the
 	// RTPPackets RTP packets the UAC sent.
-	BrokenMedia int     `json:"broken_media"`
-	Split       int     `json:"split"` // calls with SIP on more than one server
-	UASFailed   int     `json:"uas_failed"`
-	MaxLoad     float64 `json:"max_load"` // highest SA2C load l in the dispatcher's policy lines
+	BrokenMedia int `json:"broken_media"`
+	Split       int `json:"split"` // calls with SIP on more than one server
+	UASFailed   int `json:"uas_failed"`
+	// FailedFast: the UAC's calls that failed on an unexpected answer — a
+	// 503 from the dispatcher — rather than by waiting OverloadRecv;
+	// TimedOut: those that failed waiting.
+	FailedFast int     `json:"failed_fast"`
+	TimedOut   int     `json:"timed_out"`
+	MaxLoad    float64 `json:"max_load"` // highest SA2C load l in the dispatcher's policy lines
 	// Regions counts the control intervals by SA2C region, from the first
 	// interval with a load to the last (the dispatcher's admission trace).
 	Regions   map[string]int `json:"regions,omitempty"`
@@ -149,13 +154,24 @@ func (l *Lab) OverloadScenario() (*Result, error) {
 		"without SA2C: p_new > 0 %v, reject-all %v; %d calls reached no server", off.Refusing, off.RejectAll, off.NoServer)
 	res.Expect("overload_signalling_one_server", on.Split == 0 && off.Split == 0,
 		"calls with SIP on several servers: %d with SA2C, %d without", on.Split, off.Split)
+	// Admission refuses whole new calls and never cuts established ones:
+	// in-dialog signalling passes at reject-all too.
+	res.Expect("overload_established_not_cut", on.NoBye == 0,
+		"established calls whose BYE reached no server: %d with SA2C (%d without)", on.NoBye, off.NoBye)
+	// A refused call is answered (503 + Retry-After from the VIP): every
+	// call refused at the door fails at once on it, none by waiting.
+	res.Expect("overload_refusals_answered", on.NoServer > 0 && on.FailedFast >= on.NoServer && off.FailedFast == 0,
+		"with SA2C %d calls refused at the door, %d failed at once on an answer (%d by waiting %v); without %d and %d",
+		on.NoServer, on.FailedFast, on.TimedOut, OverloadRecv, off.FailedFast, off.TimedOut)
 	// The comparison itself: reported, not asserted — on this traffic SA2C
-	// completed fewer calls than no admission at all (docs/lab.md).
+	// completes about as many or fewer calls than no admission at all
+	// (docs/lab.md, "Overload").
 	res.Expect("overload_same_traffic", on.Offered == n && off.Offered == n,
 		"both runs offered %d calls at %d/s; completed calls/s with SA2C %.1f, without %.1f (ratio %.2f); failed %d / %d; "+
-			"established calls cut off (no BYE at a server) %d / %d; calls with broken media %d / %d; refused at the door %d / %d",
+			"established calls cut off (no BYE at a server) %d / %d; calls with broken media %d / %d; refused at the door %d / %d; "+
+			"failed at once %d / %d, by waiting %d / %d",
 		n, OverloadRate, on.CallsPerSec, off.CallsPerSec, ratio, on.Failed, off.Failed, on.NoBye, off.NoBye,
-		on.BrokenMedia, off.BrokenMedia, on.NoServer, off.NoServer)
+		on.BrokenMedia, off.BrokenMedia, on.NoServer, off.NoServer, on.FailedFast, off.FailedFast, on.TimedOut, off.TimedOut)
 	res.Seconds = time.Since(start).Seconds()
 	return res, nil
 }
@@ -164,7 +180,8 @@ func (l *Lab) OverloadScenario() (*Result, error) {
 // captures and the dispatcher's policy lines.
 func measureOverload(r *Run, sa2c bool, offered time.Duration) OverloadRun {
 	o := OverloadRun{SA2C: sa2c, Offered: r.UAC.Created, Completed: r.UAC.Successful, Failed: r.UAC.Failed,
-		CallsPerSec: float64(r.UAC.Successful) / offered.Seconds(), Drops: r.Counters.Drops}
+		CallsPerSec: float64(r.UAC.Successful) / offered.Seconds(), Drops: r.Counters.Drops,
+		FailedFast: r.UAC.FailedUnexpected, TimedOut: r.UAC.FailedTimeout}
 	for _, st := range r.UAS {
 		o.UASFailed += st.Failed
 	}
@@ -206,7 +223,7 @@ func measureOverload(r *Run, sa2c bool, offered time.Duration) OverloadRun {
 // regionTrace counts the control loop's per-interval admission lines
 // (debug level) by region, from the first with a load above 0.
 func regionTrace(log string) map[string]int {
-	n := map[string]int{}
+	var n map[string]int
 	started := false
 	sc := bufio.NewScanner(strings.NewReader(log))
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
@@ -220,6 +237,9 @@ func regionTrace(log string) map[string]int {
 			continue
 		}
 		if started = started || line.Load > 0; started {
+			if n == nil {
+				n = map[string]int{}
+			}
 			n[line.Region]++
 		}
 	}

@@ -11,12 +11,21 @@ import (
 // ErrStats is wrapped when a sipp statistics file cannot be read.
 var ErrStats = errors.New("lab: sipp statistics")
 
+// errNoColumn is wrapped (with ErrStats) when the CSV lacks a column.
+var errNoColumn = errors.New("no column")
+
 // SIPStats are sipp's cumulative call counters (its -trace_stat CSV).
 type SIPStats struct {
 	Created    int `json:"created"`
 	Incoming   int `json:"incoming"`
 	Successful int `json:"successful"`
 	Failed     int `json:"failed"`
+	// FailedUnexpected: calls failed on a message the scenario did not
+	// expect (for the UAC, an error response such as a 503 refusal);
+	// FailedTimeout: calls failed waiting for a message (-recv_timeout).
+	// Both 0 when the CSV has no such column.
+	FailedUnexpected int `json:"failed_unexpected"`
+	FailedTimeout    int `json:"failed_timeout"`
 }
 
 // ReadSIPStats parses the last line of a sipp statistics CSV (fields
@@ -51,7 +60,7 @@ func ParseSIPStats(text string) (SIPStats, error) {
 				return n, nil
 			}
 		}
-		return 0, fmt.Errorf("%w: no column %s", ErrStats, name)
+		return 0, fmt.Errorf("%w: %w %s", ErrStats, errNoColumn, name)
 	}
 	var s SIPStats
 	var errs []error
@@ -65,6 +74,16 @@ func ParseSIPStats(text string) (SIPStats, error) {
 			errs = append(errs, err)
 		}
 		*f.dst = v
+	}
+	for _, f := range []struct {
+		name string
+		dst  *int
+	}{{"FailedUnexpectedMessage(C)", &s.FailedUnexpected}, {"FailedTimeoutOnRecv(C)", &s.FailedTimeout}} {
+		if v, err := col(f.name); err == nil {
+			*f.dst = v
+		} else if !errors.Is(err, errNoColumn) {
+			errs = append(errs, err)
+		}
 	}
 	return s, errors.Join(errs...)
 }

@@ -20,6 +20,23 @@ func TestParseSIPStatsTakesTheLastSample(t *testing.T) {
 	}
 }
 
+// TestParseSIPStatsFailureKinds reads the optional failure columns sipp
+// writes (how calls failed: an unexpected message such as a 503, or a
+// receive timeout).
+func TestParseSIPStatsFailureKinds(t *testing.T) {
+	got, err := ParseSIPStats("TotalCallCreated;IncomingCall(C);SuccessfulCall(C);FailedCall(C);FailedUnexpectedMessage(C);FailedTimeoutOnRecv(C)\n" +
+		"9;0;4;5;3;2\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (SIPStats{Created: 9, Successful: 4, Failed: 5, FailedUnexpected: 3, FailedTimeout: 2}); got != want {
+		t.Fatalf("got %+v, want %+v", got, want)
+	}
+	if _, err := ParseSIPStats("TotalCallCreated;IncomingCall(C);SuccessfulCall(C);FailedCall(C);FailedTimeoutOnRecv(C)\n1;0;1;0;x\n"); !errors.Is(err, ErrStats) {
+		t.Fatalf("a malformed failure count: %v", err)
+	}
+}
+
 func TestParseSIPStatsErrors(t *testing.T) {
 	for _, in := range []string{"", "OnlyAHeader;\n", "A;B;\n1;2;\n", "TotalCallCreated;IncomingCall(C);SuccessfulCall(C);FailedCall(C)\nx;1;2;3\n"} {
 		if _, err := ParseSIPStats(in); !errors.Is(err, ErrStats) {
