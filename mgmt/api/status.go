@@ -72,6 +72,7 @@ type Counters struct {
 	FwdNew          uint64            `json:"fwd_new"`       // new flow placed by the sequence
 	FwdStateless    uint64            `json:"fwd_stateless"` // table full: forwarded by hash
 	FwdSig          uint64            `json:"fwd_sig"`       // signalling forwarded on Go's decision
+	SigReplied      uint64            `json:"sig_replied"`   // refused SIP requests answered in place (503)
 	SigDecide       uint64            `json:"sig_decide"`    // signalling sent to Go for a decision
 	SigTap          uint64            `json:"sig_tap"`       // signalling copied to Go (TCP)
 	SigGateway      uint64            `json:"sig_gateway"`   // gateway announcements received

@@ -110,6 +110,7 @@ func (c *Collector) workers(e emitter, ws []api.WorkerStatus) {
 		e.counter(x.wFwd, k.FwdNew, id, "new")
 		e.counter(x.wFwd, k.FwdStateless, id, "stateless")
 		e.counter(x.wFwd, k.FwdSig, id, "signalling")
+		e.counter(x.wFwd, k.SigReplied, id, "replied")
 		for reason, v := range k.Drops {
 			e.counter(x.wDrop, v, id, reason)
 		}

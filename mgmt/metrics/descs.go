@@ -39,7 +39,7 @@ func newDescs() *descs {
 
 		wRX:            d("worker_rx_packets_total", "Frames received by the worker.", w),
 		wTX:            d("worker_tx_packets_total", "Frames transmitted by the worker.", w),
-		wFwd:           d("worker_forwarded_packets_total", "Frames the worker decided to forward, by path (hit, new, stateless, signalling).", w, "path"),
+		wFwd:           d("worker_forwarded_packets_total", "Frames the worker decided to forward, by path (hit, new, stateless, signalling; replied: refused SIP requests answered with a 503 in their place).", w, "path"),
 		wDrop:          d("worker_dropped_packets_total", "Frames dropped, by reason (see docs/operations.md).", w, "reason"),
 		wSig:           d("worker_signalling_packets_total", "Signalling frames handed to Go, by kind (decide, tap, gateway).", w, "kind"),
 		wRingFull:      d("worker_signalling_ring_full_total", "Signalling frames not handed to Go because the ring was full.", w),

@@ -23,7 +23,7 @@ func Counters(c *dataplane.Counters) api.Counters {
 	}
 	return api.Counters{
 		RX: c.RX, TX: c.TX, FwdHit: c.FwdHit, FwdNew: c.FwdNew, FwdStateless: c.FwdStateless, FwdSig: c.FwdSig,
-		SigDecide: c.SigDecide, SigTap: c.SigTap, SigGateway: c.SigGateway, SigRingFull: c.SigRingFull,
+		SigReplied: c.SigReplied, SigDecide: c.SigDecide, SigTap: c.SigTap, SigGateway: c.SigGateway, SigRingFull: c.SigRingFull,
 		ExpectHit: c.ExpectHit, ExpectAmbiguous: c.ExpectAmbiguous,
 		FlowsCreated: c.FlowsCreated, FlowsExpired: c.FlowsExpired, FlowsInactive: c.FlowsInactive,
 		FlowsRebalanced: c.FlowsRebalanced, FlowsLive: c.FlowsLive, TableFull: c.TableFull,
