@@ -211,6 +211,10 @@ func (d *Dataplane) Start() error {
 		}
 	}
 	C.dp_clock_init()
+	// the Go runtime's threads off the workers' CPUs (when there are others)
+	if _, err := eal.KeepOffLcores(d.lcores[:len(d.workers)]); err != nil {
+		return err
+	}
 	for i, w := range d.workers {
 		w.stop = 0
 		if err := eal.Launch(d.lcores[i], C.dp_worker_fn(), unsafe.Pointer(w)); err != nil {

@@ -9,15 +9,12 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/gopacket"
 	"github.com/google/gopacket/layers"
 	"github.com/google/gopacket/pcapgo"
-	"golang.org/x/sys/unix"
 
 	"github.com/sara-lb/sara/dpdk/dataplane"
 	"github.com/sara-lb/sara/engine/announce"
@@ -38,7 +35,8 @@ func (h handoff) Write(b []byte) (int, error) { return len(b), h.r.Handle(b, tim
 // inproc hands the datagram straight to the receiver; udp sends it over
 // loopback to a receiver goroutine, as in production; udp-loaded does the
 // same while the data plane's worker forwards at full speed on its own
-// lcore (CPU 1 when there are two, the Go threads then kept on CPU 0: a
+// lcore (CPU 1 when there are two, the Go threads then kept on CPU 0 by
+// Dataplane.Start, as in sara run: a
 // capture of 64-byte UDP frames to the VIP replayed forever, net_pcap
 // infinite_rx, busy polling) and reports the rate it forwarded during the
 // measurement (bg-Mpps). Each
@@ -106,41 +104,14 @@ func annLoadedPath(b *testing.B) (*Path, *dataplane.Dataplane) {
 		dp.SelectionSlots())}); err != nil {
 		b.Fatal(err)
 	}
-	if err := dp.Start(); err != nil {
+	if err := dp.Start(); err != nil { // keeps the Go threads off the worker's CPU (eal.KeepOffLcores)
 		b.Fatal(err)
 	}
-	pinOffWorkers(b)
 	p, err := New(dp, []netip.Addr{annVIP}, Config{SIPUDPPorts: []uint16{5060}, RTSPTCPPorts: []uint16{8554}})
 	if err != nil {
 		b.Fatal(err)
 	}
 	return p, dp
-}
-
-// pinOffWorkers keeps the process's Go threads on CPU 0 when the worker
-// lcore has CPU 1 (TestMain): the announcement path and the forwarding
-// worker each get a core, as the control plane and a worker would in a
-// deployment. Threads created later inherit the mask. DPDK names its
-// worker threads lcore-worker-N; they keep theirs.
-func pinOffWorkers(b *testing.B) {
-	if runtime.NumCPU() < 2 {
-		return
-	}
-	var set unix.CPUSet
-	set.Set(0)
-	tasks, err := os.ReadDir("/proc/self/task")
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, t := range tasks {
-		comm, _ := os.ReadFile("/proc/self/task/" + t.Name() + "/comm")
-		if strings.HasPrefix(string(comm), "lcore-worker") {
-			continue
-		}
-		if tid, err := strconv.Atoi(t.Name()); err == nil {
-			_ = unix.SchedSetaffinity(tid, &set) // a thread may have exited meanwhile
-		}
-	}
 }
 
 func benchAnnounce(b *testing.B, mode string) {
