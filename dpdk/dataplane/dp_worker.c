@@ -143,16 +143,20 @@ static inline void dp_rewrite(struct dp_worker *w, const struct dp_policy *pol, 
 }
 
 /* dp_rewrite_fast is dp_rewrite with the port's MAC split beforehand
- * (smac_lo: its first two bytes, smac_hi: the last four): two stores. */
+ * (smac_lo: its first two bytes, smac_hi: the last four): two stores. It
+ * loads 8 bytes at the server's MAC: server_up follows the last one. */
+static_assert(offsetof(struct dp_policy, server_mac) + sizeof(((struct dp_policy *)0)->server_mac) + 2 <=
+		      sizeof(struct dp_policy),
+	      "an 8-byte load at the last server MAC stays inside struct dp_policy");
 static inline void dp_rewrite_fast(const struct dp_policy *pol, uint8_t *d, uint16_t server, uint16_t smac_lo,
 				   uint32_t smac_hi)
 {
 #if RTE_BYTE_ORDER != RTE_LITTLE_ENDIAN
 #error "dp_rewrite_fast assumes a little-endian CPU"
 #endif
-	uint64_t dst = 0;
-	memcpy(&dst, &pol->server_mac[server], 6);
-	dst |= (uint64_t)smac_lo << 48; /* little-endian: bytes 6-7 of the frame */
+	uint64_t dst;
+	memcpy(&dst, &pol->server_mac[server], 8); /* one load: the MAC and 2 bytes after it */
+	dst = (dst & 0xffffffffffffull) | (uint64_t)smac_lo << 48; /* little-endian: bytes 6-7 of the frame */
 	memcpy(d, &dst, 8);
 	memcpy(d + 8, &smac_hi, 4);
 }
@@ -265,8 +269,8 @@ static void dp_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts,
 
 	w->cnt.rx += n;
 	for (uint16_t i = 0; i < n; i++) {
-		if (i + 1 < n)
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		/* the next frame's data (the last frame's again at the end: no branch) */
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1 < n ? i + 1 : i], void *));
 		struct rte_mbuf *m = pkts[i];
 		const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
 		int r = dp_parse(d, rte_pktmbuf_data_len(m), &pk[i]);
