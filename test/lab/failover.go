@@ -289,11 +289,17 @@ func (l *Lab) runFailover(name string, calls Calls) (_ *Run, _ *Failover, err er
 		return nil, nil, err
 	}
 	r.Announced = Announcements(out)
+	// The backup first: stopped after it, the primary's planned failure
+	// would make the backup take the VIP (its gratuitous ARP would leave
+	// the router's entry on the standby's MAC for the next scenario).
+	if err := b.Stop(syscall.SIGINT, 10*time.Second); err != nil {
+		return nil, nil, fmt.Errorf("%w: standby exit: %w", ErrProc, err)
+	}
 	if r.Counters, err = a2.Finish(); err != nil {
 		return nil, nil, err
 	}
-	if err := b.Stop(syscall.SIGINT, 10*time.Second); err != nil {
-		return nil, nil, fmt.Errorf("%w: standby exit: %w", ErrProc, err)
+	if !strings.Contains(a2.Output(), `"role":"primary"`) || strings.Count(b.Output(), `"becoming primary"`) != 1 {
+		return nil, nil, fmt.Errorf("%w: the pair did not stop as primary A, backup B", ErrProc)
 	}
 	cb, err := finalCounters(b.Output())
 	if err != nil {
