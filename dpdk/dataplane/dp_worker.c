@@ -325,9 +325,28 @@ static void dp_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts,
 		idx[nfw++] = i;
 	}
 
-	/* Forward in arrival order. */
+	/* IPv4: the first buckets (prefetched while parsing) scanned for the
+	 * whole burst first; a key not there has its second bucket prefetched
+	 * now, so a new flow (both buckets scanned) or a resident of its second
+	 * bucket does not wait for a miss in the loop below. */
+	uint8_t *e1[DP_BURST_MAX];
+	for (uint16_t j = 0; j < nfw; j++) {
+		uint16_t i = idx[j];
+		if (unlikely(pk[i].family != 4))
+			continue;
+		uint64_t k[2];
+		memcpy(k, &pk[i].k4, 16);
+		e1[i] = dp_ft_scan4(dp_ft_bucket4(&w->t4, h1[i]), k[0], k[1]);
+		if (e1[i] == NULL)
+			dp_ft_prefetch(&w->t4, dp_ft_alt(&w->t4, h1[i]));
+	}
+
+	/* Forward in arrival order. A first-pass hit stands until this burst
+	 * inserts a flow (an insert may move a resident to its other bucket);
+	 * anything else is looked up again, from cache. */
 	uint16_t smac_lo;
 	uint32_t smac_hi;
+	int inserted = 0;
 	memcpy(&smac_lo, &w->port_mac[pi].addr_bytes[0], 2);
 	memcpy(&smac_hi, &w->port_mac[pi].addr_bytes[2], 4);
 	for (uint16_t j = 0; j < nfw; j++) {
@@ -340,7 +359,7 @@ static void dp_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts,
 		if (likely(!fam6)) {
 			t = &w->t4;
 			key = &pk[i].k4;
-			e = dp_ft_lookup4(t, &pk[i].k4, h1[i]);
+			e = likely(e1[i] != NULL && !inserted) ? e1[i] : dp_ft_lookup4(t, &pk[i].k4, h1[i]);
 		} else {
 			t = &w->t6;
 			key = &pk[i].k6;
@@ -354,6 +373,7 @@ static void dp_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts,
 			   (pk[i].tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) != RTE_TCP_SYN_FLAG) {
 			s = -DP_DROP_TCP_NO_FLOW - 1;
 		} else {
+			inserted = 1;
 			s = dp_new_flow(w, t, key, h1[i], &pk[i], pol, now);
 		}
 		if (s < 0) {
