@@ -234,7 +234,9 @@ func (p *pair) drainFlows(ctx context.Context) {
 			if !ok {
 				continue
 			}
-			p.flows.apply(&r)
+			if !p.flows.event(&r) {
+				continue // another worker still holds an installed copy
+			}
 			if err := node.Publish(r, now); err != nil {
 				p.log.Warn("publish", zap.Error(err))
 			}
@@ -347,7 +349,7 @@ func (s pairSink) Apply(r ha.Record) {
 	p := s.p
 	switch r.Kind {
 	case ha.KindFlow:
-		p.flows.apply(&r)
+		p.flows.apply(&r, p.workers)
 		p.install(&r)
 	case ha.KindAssociation, ha.KindExpectation:
 		if p.d.path == nil {
@@ -538,13 +540,15 @@ type flowMap struct {
 }
 
 type flowVal struct {
+	copies       uint8 // workers holding it: installs go to every worker, each expires its own
 	session      uint64
 	server       uint16
 	identity     session.Identity
 	class, flags uint8
 }
 
-func (f *flowMap) apply(r *ha.Record) {
+// apply puts a flow held by copies workers, or deletes it.
+func (f *flowMap) apply(r *ha.Record, copies int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if r.Op == ha.OpDelete {
@@ -552,8 +556,29 @@ func (f *flowMap) apply(r *ha.Record) {
 		return
 	}
 	fr := &r.Flow
-	f.m[fr.Key] = flowVal{session: uint64(fr.Session), server: uint16(fr.Server), identity: fr.Identity,
-		class: fr.DPClass, flags: fr.DPFlags}
+	f.m[fr.Key] = flowVal{copies: uint8(min(copies, 255)), session: uint64(fr.Session), server: uint16(fr.Server),
+		identity: fr.Identity, class: fr.DPClass, flags: fr.DPFlags}
+}
+
+// event applies a worker's flow event and reports whether it changes the
+// replicated state: a creation does; an expiry does once the last worker
+// holding the flow expired it (after a takeover every worker holds an
+// installed copy, most of which never see a packet and expire first).
+func (f *flowMap) event(r *ha.Record) bool {
+	if r.Op == ha.OpPut {
+		f.apply(r, 1)
+		return true
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	v, ok := f.m[r.Flow.Key]
+	if ok && v.copies > 1 {
+		v.copies--
+		f.m[r.Flow.Key] = v
+		return false
+	}
+	delete(f.m, r.Flow.Key)
+	return true
 }
 
 // each calls fn with every flow as a put record (under the map's lock: fn

@@ -26,7 +26,9 @@ func TestFlowRecordsRoundTripThePairsMap(t *testing.T) {
 		t.Fatalf("the record does not encode: %v (%x)", err, b)
 	}
 	m := flowMap{m: map[session.FlowKey]flowVal{}}
-	m.apply(&r)
+	if !m.event(&r) {
+		t.Fatal("a creation changes nothing")
+	}
 	var got []ha.Record
 	m.each(func(x ha.Record) { got = append(got, x) })
 	if len(got) != 1 {
@@ -42,9 +44,16 @@ func TestFlowRecordsRoundTripThePairsMap(t *testing.T) {
 	if !ok || del.Op != ha.OpDelete {
 		t.Fatalf("expiry %+v", del)
 	}
-	m.apply(&del)
-	if m.len() != 0 {
+	if !m.event(&del) || m.len() != 0 {
 		t.Fatalf("%d flows after the expiry", m.len())
+	}
+	// Installed on three workers (a backup): the flow leaves the state when
+	// the last copy expires, not when the first idle one does.
+	m.apply(&r, 3)
+	for i, want := range []bool{false, false, true} {
+		if got := m.event(&del); got != want || (m.len() == 0) != want {
+			t.Fatalf("expiry %d of 3 copies: changed %v (want %v), %d flows left", i+1, got, want, m.len())
+		}
 	}
 	if _, ok := recordOfFlow(&dataplane.FlowRecord{Type: dataplane.FlowInstall}, now); ok {
 		t.Fatal("an install record was published")
