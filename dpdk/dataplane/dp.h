@@ -46,7 +46,7 @@ enum dp_drop {
 	DP_DROP_ADMIT_NEW,   /* new session refused by admission control (p_new) */
 	DP_DROP_ADMIT_MEDIA, /* media of an established session dropped under overload (p_est) */
 	DP_DROP_ADMIT_ALL,   /* refused at or above capacity: new flows, and packets of flows other than signalling */
-	DP_DROP_ARP,         /* ARP not answered: not a request for a VIP, gratuitous, or standby */
+	DP_DROP_ARP,         /* address resolution not answered: ARP or IPv6 neighbour solicitation not for a VIP, gratuitous/DAD, or standby */
 	DP_DROP__COUNT
 };
 
@@ -191,7 +191,7 @@ struct dp_counters {
 	uint64_t ev_lost;       /* flow records lost: ev_out full (the backup resyncs) */
 	uint64_t ev_applied;    /* installs/deletes applied from Go */
 	uint64_t ev_rejected;   /* installs that found no room */
-	uint64_t arp_replies;   /* ARP requests for a VIP answered (sent back out of their port) */
+	uint64_t arp_replies;   /* ARP requests / IPv6 neighbour solicitations for a VIP answered (sent back out of their port) */
 	uint64_t sig_replied;   /* DECIDE frames Go turned into an answer (SIP 503), sent back out of their port */
 	uint64_t sig_lat[32];   /* DECIDE round trip, histogram of log2(ns) */
 	uint64_t drop[DP_DROP__COUNT];
@@ -232,6 +232,8 @@ uint32_t dp_ftable_purge(struct dp_worker *w, struct dp_ftable *t, const uint32_
 
 /* dp_arp.c */
 int dp_arp_answer(const struct dp_conf *c, uint8_t *d, uint32_t len, const struct rte_ether_addr *mac, int answer);
+struct rte_mbuf;
+int dp_nd_answer(const struct dp_conf *c, struct rte_mbuf *m, const struct rte_ether_addr *mac, int answer);
 
 /* dp_sync.c */
 void dp_ev_report(struct dp_worker *w, uint8_t type, const struct dp_ftable *t, const uint8_t *e);

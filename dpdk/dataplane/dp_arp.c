@@ -1,5 +1,5 @@
 /*
- * dp_arp.c — the VIP's ARP responder. The dispatcher owns its data port,
+ * dp_arp.c — the VIPs' ARP and IPv6 neighbour-discovery responder. The dispatcher owns its data port,
  * so the kernel cannot answer "who has VIP?" for it: the worker turns an
  * ARP request for one of its IPv4 VIPs into the reply, in place, and sends
  * it back out of the port it came in on. Only the dispatcher that holds
@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include <rte_byteorder.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
 
 #include "dp.h"
 
@@ -56,5 +58,60 @@ int dp_arp_answer(const struct dp_conf *c, uint8_t *d, uint32_t len, const struc
 	memcpy(a + 14, &tpa, 4);  /* spa = the VIP */
 	memcpy(d, d + 6, 6);      /* to the requester */
 	memcpy(d + 6, mac, 6);
+	return 1;
+}
+
+/* dp_nd_answer is dp_arp_answer for IPv6: a neighbour solicitation (RFC
+ * 4861 §7.2.3) for one of the IPv6 VIPs becomes, in place, the solicited
+ * advertisement from mac (flags Solicited and Override, target link-layer
+ * address option), sent back to the solicitor. Duplicate address detection
+ * (unspecified source) is not answered. Returns -1 when m is not a
+ * neighbour solicitation, 0 when it is one this dispatcher does not answer
+ * (or answer is 0), 1 when m is now the advertisement. */
+int dp_nd_answer(const struct dp_conf *c, struct rte_mbuf *m, const struct rte_ether_addr *mac, int answer)
+{
+	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
+	uint32_t len = rte_pktmbuf_data_len(m), off = 12;
+	if (len < off + 2)
+		return -1;
+	uint16_t et = (uint16_t)((d[off] << 8) | d[off + 1]);
+	while ((et == 0x8100 || et == 0x88a8) && off < 20) {
+		off += 4;
+		if (len < off + 2)
+			return -1;
+		et = (uint16_t)((d[off] << 8) | d[off + 1]);
+	}
+	off += 2;
+	if (et != 0x86dd || len < off + 40 + 24)
+		return -1;
+	uint8_t *ip = d + off, *icmp = ip + 40;
+	if (ip[6] != 58 || icmp[0] != 135)
+		return -1;
+	static const uint8_t unspecified[16];
+	if (!answer || icmp[1] != 0 || ip[7] != 255 || memcmp(ip + 8, unspecified, 16) == 0)
+		return 0;
+	int vip = 0;
+	for (uint32_t i = 0; i < c->nvip6; i++)
+		vip |= memcmp(c->vip6[i], icmp + 8, 16) == 0;
+	if (!vip)
+		return 0;
+	uint32_t need = off + 40 + 32; /* advertisement: 24 bytes + target link-layer option */
+	if (len < need && rte_pktmbuf_append(m, (uint16_t)(need - len)) == NULL)
+		return 0;
+	if (len > need)
+		rte_pktmbuf_trim(m, (uint16_t)(len - need));
+	memcpy(d, d + 6, 6); /* to the solicitor */
+	memcpy(d + 6, mac, 6);
+	memcpy(ip + 24, ip + 8, 16); /* dst = the solicitor, src = the VIP */
+	memcpy(ip + 8, icmp + 8, 16);
+	ip[0] = 0x60, ip[1] = ip[2] = ip[3] = 0;
+	ip[4] = 0, ip[5] = 32; /* payload length */
+	ip[7] = 255;
+	icmp[0] = 136, icmp[1] = 0, icmp[2] = icmp[3] = 0;
+	icmp[4] = 0x60, icmp[5] = icmp[6] = icmp[7] = 0; /* Solicited, Override; the target stays at icmp + 8 */
+	icmp[24] = 2, icmp[25] = 1; /* target link-layer address, 8 bytes */
+	memcpy(icmp + 26, mac, 6);
+	uint16_t ck = rte_ipv6_udptcp_cksum((const struct rte_ipv6_hdr *)ip, icmp);
+	memcpy(icmp + 2, &ck, 2);
 	return 1;
 }

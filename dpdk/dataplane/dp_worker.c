@@ -307,6 +307,15 @@ static void dp_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts,
 			}
 			if (a == 0)
 				r = DP_DROP_ARP;
+		} else if (unlikely(r == DP_DROP_L4_PROTO) && pk[i].family == 6) {
+			int a = dp_nd_answer(c, m, &w->port_mac[pi], !pol->standby);
+			if (a > 0) {
+				w->cnt.arp_replies++;
+				tx[ntx++] = m;
+				continue;
+			}
+			if (a == 0)
+				r = DP_DROP_ARP;
 		}
 		if (r >= 0) {
 			w->cnt.drop[r]++;

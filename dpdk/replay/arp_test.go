@@ -85,3 +85,61 @@ func TestARPResponder(t *testing.T) {
 		t.Fatalf("standby: replies %d, arp drops %d, sent %d; want 0, 4, 0", c.ARPReplies, c.Drops["arp"], len(sent))
 	}
 }
+
+// neighbourSolicitation is "who has target?" from (mac, src), to the
+// target's solicited-node multicast group.
+func neighbourSolicitation(fw *frameWriter, mac net.HardwareAddr, src, target netip.Addr) []byte {
+	t := target.As16()
+	group := netip.AddrFrom16([16]byte{0xff, 0x02, 11: 1, 12: 0xff, 13: t[13], 14: t[14], 15: t[15]})
+	ip := &layers.IPv6{Version: 6, HopLimit: 255, NextHeader: layers.IPProtocolICMPv6, SrcIP: src.AsSlice(), DstIP: group.AsSlice()}
+	icmp := &layers.ICMPv6{TypeCode: layers.CreateICMPv6TypeCode(layers.ICMPv6TypeNeighborSolicitation, 0)}
+	_ = icmp.SetNetworkLayerForChecksum(ip)
+	var opts layers.ICMPv6Options
+	if src.IsValid() && !src.IsUnspecified() {
+		opts = layers.ICMPv6Options{{Type: layers.ICMPv6OptSourceAddress, Data: mac}}
+	}
+	return fw.layers(&layers.Ethernet{SrcMAC: mac, DstMAC: net.HardwareAddr{0x33, 0x33, 0xff, t[13], t[14], t[15]},
+		EthernetType: layers.EthernetTypeIPv6}, ip, icmp,
+		&layers.ICMPv6NeighborSolicitation{TargetAddress: target.AsSlice(), Options: opts})
+}
+
+// TestNeighbourDiscoveryResponder: the owner of an IPv6 VIP answers a
+// neighbour solicitation for it with the solicited advertisement (checked
+// against gopacket's encoding, checksum included); solicitations for other
+// addresses, duplicate address detection and every one on a standby are
+// counted as arp drops; other ICMPv6 stays an l4_protocol drop.
+func TestNeighbourDiscoveryResponder(t *testing.T) {
+	router := net.HardwareAddr{2, 0xaa, 0, 0, 0, 1}
+	gw := netip.MustParseAddr("fd00::1")
+	frames := func(fw *frameWriter) {
+		fw.raw(neighbourSolicitation(fw, router, gw, vip6))                            // answered
+		fw.raw(neighbourSolicitation(fw, router, gw, netip.MustParseAddr("fd00::55"))) // not a VIP
+		fw.raw(neighbourSolicitation(fw, router, netip.IPv6Unspecified(), vip6))       // DAD
+		ping := neighbourSolicitation(fw, router, gw, vip6)
+		ping[14+40] = 128 // an echo request: not neighbour discovery
+		fw.raw(ping)
+	}
+	c, sent := replayARP(t, false, frames)
+	if c.ARPReplies != 1 || c.Drops["arp"] != 2 || c.Drops["l4_protocol"] != 1 || len(sent) != 1 {
+		t.Fatalf("owner: replies %d, arp drops %d, l4 drops %d, sent %d; want 1, 2, 1, 1",
+			c.ARPReplies, c.Drops["arp"], c.Drops["l4_protocol"], len(sent))
+	}
+	mac := net.HardwareAddr(sent[0][6:12])
+	ip := &layers.IPv6{Version: 6, HopLimit: 255, NextHeader: layers.IPProtocolICMPv6, SrcIP: vip6.AsSlice(), DstIP: gw.AsSlice()}
+	icmp := &layers.ICMPv6{TypeCode: layers.CreateICMPv6TypeCode(layers.ICMPv6TypeNeighborAdvertisement, 0)}
+	_ = icmp.SetNetworkLayerForChecksum(ip)
+	buf := gopacket.NewSerializeBuffer()
+	if err := gopacket.SerializeLayers(buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true},
+		&layers.Ethernet{SrcMAC: mac, DstMAC: router, EthernetType: layers.EthernetTypeIPv6}, ip, icmp,
+		&layers.ICMPv6NeighborAdvertisement{Flags: 0x60, TargetAddress: vip6.AsSlice(),
+			Options: layers.ICMPv6Options{{Type: layers.ICMPv6OptTargetAddress, Data: mac}}}); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(sent[0], buf.Bytes()) || bytes.Equal(mac, make([]byte, 6)) {
+		t.Fatalf("advertisement\n got %x\nwant %x", sent[0], buf.Bytes())
+	}
+	c, sent = replayARP(t, true, frames)
+	if c.ARPReplies != 0 || c.Drops["arp"] != 3 || len(sent) != 0 {
+		t.Fatalf("standby: replies %d, arp drops %d, sent %d; want 0, 3, 0", c.ARPReplies, c.Drops["arp"], len(sent))
+	}
+}
