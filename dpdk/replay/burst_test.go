@@ -2,12 +2,8 @@ package replay_test
 
 import (
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"testing"
-
-	"github.com/google/gopacket/pcapgo"
 
 	"github.com/sara-lb/sara/dpdk/dataplane"
 	"github.com/sara-lb/sara/dpdk/replay"
@@ -68,25 +64,9 @@ func newFlowsInBursts(t *testing.T, flows, table int) {
 		t.Errorf("counters: new %d hit %d stateless %d tx %d, want new = created (%d), all %d forwarded",
 			c.FwdNew, c.FwdHit, c.FwdStateless, c.TX, c.FlowsCreated, frames)
 	}
-	f, err := os.Open(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r, err := pcapgo.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
 	serverOf := map[flowKey][6]byte{}
 	moved := 0
-	for {
-		b, _, err := r.ReadPacketData()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, b := range readPcap(t, out) {
 		k, dst := keyOf(t, b), [6]byte(b[0:6])
 		if s, ok := serverOf[k]; ok && s != dst {
 			moved++

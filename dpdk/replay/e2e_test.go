@@ -2,7 +2,6 @@ package replay_test
 
 import (
 	"encoding/binary"
-	"io"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -147,26 +146,10 @@ func TestReplayForwardsSessionsStickyAndCountsDrops(t *testing.T) {
 	}
 
 	// Every output frame goes to a server MAC; each flow to one server.
-	of, err := os.Open(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer of.Close()
-	r, err := pcapgo.NewReader(of)
-	if err != nil {
-		t.Fatal(err)
-	}
 	serverOf := map[flowKey][6]byte{}
 	perServer := map[[6]byte]int{}
 	n := 0
-	for {
-		b, _, err := r.ReadPacketData()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, b := range readPcap(t, out) {
 		n++
 		dst := [6]byte(b[0:6])
 		if dst != servers[0] && dst != servers[1] && dst != servers[2] {

@@ -1,11 +1,8 @@
 package replay_test
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
-
-	"github.com/google/gopacket/pcapgo"
 
 	"github.com/sara-lb/sara/dpdk/dataplane"
 	"github.com/sara-lb/sara/engine/cluster"
@@ -26,20 +23,7 @@ func TestReconfigureAddsAServer(t *testing.T) {
 	if c.TX != 100 || c.ServerPackets[3] != 100 {
 		t.Fatalf("tx %d, server packets %v", c.TX, c.ServerPackets)
 	}
-	f, err := os.Open(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r, err := pcapgo.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		b, _, err := r.ReadPacketData()
-		if err != nil {
-			break
-		}
+	for _, b := range readPcap(t, out) {
 		if [6]byte(b[0:6]) != added {
 			t.Fatalf("frame to %x, want the added server", b[0:6])
 		}

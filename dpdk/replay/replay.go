@@ -55,6 +55,30 @@ func CountFrames(path string) (uint64, error) {
 	}
 }
 
+// ReadFrames returns every frame of a capture (a replay's output, say).
+func ReadFrames(path string) ([][]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r, err := pcapgo.NewReader(f)
+	if err != nil {
+		return nil, fmt.Errorf("replay: %s: %w", path, err)
+	}
+	var out [][]byte
+	for {
+		b, _, err := r.ReadPacketData()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return out, fmt.Errorf("replay: %s after %d frames: %w", path, len(out), err)
+		}
+		out = append(out, b)
+	}
+}
+
 // Setup runs after the data plane is built and before it starts (to publish
 // a policy, start a signalling consumer). The function it returns, if any,
 // runs once every frame has been processed, while the workers still run.

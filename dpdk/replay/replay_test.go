@@ -2,7 +2,6 @@ package replay_test
 
 import (
 	"fmt"
-	"io"
 	"net"
 	"net/netip"
 	"os"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/sara-lb/sara/dpdk/dataplane"
 	"github.com/sara-lb/sara/dpdk/eal"
+	"github.com/sara-lb/sara/dpdk/replay"
 	"github.com/sara-lb/sara/engine/cluster"
 )
 
@@ -137,24 +137,9 @@ func writePcap(t *testing.T, build func(fw *frameWriter)) string {
 // readPcap returns every frame of a capture.
 func readPcap(t *testing.T, path string) [][]byte {
 	t.Helper()
-	f, err := os.Open(path)
+	frames, err := replay.ReadFrames(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	r, err := pcapgo.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out [][]byte
-	for {
-		b, _, err := r.ReadPacketData()
-		if err == io.EOF {
-			return out
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, b)
-	}
+	return frames
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/sara-lb/sara/config"
 	"github.com/sara-lb/sara/dpdk/dataplane"
+	"github.com/sara-lb/sara/dpdk/replay"
 	"github.com/sara-lb/sara/engine/dispatcher"
 )
 
@@ -70,26 +71,15 @@ func callID(b []byte) string {
 }
 
 func frames(t *testing.T, path string) []frame {
-	f, err := os.Open(path)
+	bs, err := replay.ReadFrames(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	r, err := pcapgo.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []frame
-	for {
-		b, _, err := r.ReadPacketData()
-		if err == io.EOF {
-			return out
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	out := make([]frame, 0, len(bs))
+	for _, b := range bs {
 		out = append(out, frame{dataplane.Classify(b), fmt.Sprintf("%x", b[0:6]), callID(b)})
 	}
+	return out
 }
 
 // TestReplayKeepsSessionsOnOneServer replays captures of real peers (sipp,

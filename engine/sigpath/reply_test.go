@@ -174,7 +174,10 @@ func TestRefusedCallsAnswered(t *testing.T) {
 		c.TX != 4 || pc.Refused != 4 || pc.Replied != 3 {
 		t.Fatalf("leaked %d; data plane %+v; signalling %+v", res.Leaked, c, pc)
 	}
-	got := readFrames(t, out)
+	got, err := replay.ReadFrames(out)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(got) != 4 {
 		t.Fatalf("%d frames out, want 4", len(got))
 	}
@@ -204,26 +207,5 @@ func TestRefusedCallsAnswered(t *testing.T) {
 			r.Status != 503 || string(r.Key) != id || !bytes.Contains(u.Payload, []byte("\r\nRetry-After: 2\r\n")) {
 			t.Fatalf("frame %d: %v %+v\n%s", i, err, r, u.Payload)
 		}
-	}
-}
-
-func readFrames(t *testing.T, path string) [][]byte {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r, err := pcapgo.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out [][]byte
-	for {
-		b, _, err := r.ReadPacketData()
-		if err != nil {
-			return out
-		}
-		out = append(out, b)
 	}
 }
