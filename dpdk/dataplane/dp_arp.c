@@ -17,23 +17,31 @@
 
 #define DP_ETH_ARP 0x0806
 
+/* dp_l3 returns the ethertype after up to two VLAN tags and sets *off to
+ * the network header's offset; 0 when the frame is cut short. */
+static uint16_t dp_l3(const uint8_t *d, uint32_t len, uint32_t *off)
+{
+	uint32_t o = 12;
+	if (len < o + 2)
+		return 0;
+	uint16_t et = (uint16_t)((d[o] << 8) | d[o + 1]);
+	while ((et == 0x8100 || et == 0x88a8) && o < 20) {
+		o += 4;
+		if (len < o + 2)
+			return 0;
+		et = (uint16_t)((d[o] << 8) | d[o + 1]);
+	}
+	*off = o + 2;
+	return et;
+}
+
 /* dp_arp_answer returns -1 when d is not an ARP frame, 0 when it is one
  * this dispatcher does not answer (or answer is 0), 1 when it rewrote d
  * into the reply from mac. */
 int dp_arp_answer(const struct dp_conf *c, uint8_t *d, uint32_t len, const struct rte_ether_addr *mac, int answer)
 {
-	uint32_t off = 12;
-	if (len < off + 2)
-		return -1;
-	uint16_t et = (uint16_t)((d[off] << 8) | d[off + 1]);
-	while ((et == 0x8100 || et == 0x88a8) && off < 20) { /* up to two tags */
-		off += 4;
-		if (len < off + 2)
-			return -1;
-		et = (uint16_t)((d[off] << 8) | d[off + 1]);
-	}
-	off += 2;
-	if (et != DP_ETH_ARP)
+	uint32_t off;
+	if (dp_l3(d, len, &off) != DP_ETH_ARP)
 		return -1;
 	if (!answer || len < off + 28)
 		return 0;
@@ -71,18 +79,8 @@ int dp_arp_answer(const struct dp_conf *c, uint8_t *d, uint32_t len, const struc
 int dp_nd_answer(const struct dp_conf *c, struct rte_mbuf *m, const struct rte_ether_addr *mac, int answer)
 {
 	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
-	uint32_t len = rte_pktmbuf_data_len(m), off = 12;
-	if (len < off + 2)
-		return -1;
-	uint16_t et = (uint16_t)((d[off] << 8) | d[off + 1]);
-	while ((et == 0x8100 || et == 0x88a8) && off < 20) {
-		off += 4;
-		if (len < off + 2)
-			return -1;
-		et = (uint16_t)((d[off] << 8) | d[off + 1]);
-	}
-	off += 2;
-	if (et != 0x86dd || len < off + 40 + 24)
+	uint32_t len = rte_pktmbuf_data_len(m), off;
+	if (dp_l3(d, len, &off) != 0x86dd || len < off + 40 + 24)
 		return -1;
 	uint8_t *ip = d + off, *icmp = ip + 40;
 	if (ip[6] != 58 || icmp[0] != 135)
