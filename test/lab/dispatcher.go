@@ -1,8 +1,6 @@
 package lab
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -133,13 +131,22 @@ func (l *Lab) StartDispatcher(name string, limit time.Duration, edits ...func(st
 	if err != nil {
 		return nil, err
 	}
-	p, err := l.Start(name, l.NS("dp"), l.Bin, "run", "-c", cfg, "--duration", limit.String(), "--stats", "2s")
+	return l.startRun(name, "dp", cfg, limit)
+}
+
+// startRun starts `sara run -c cfg` in namespace ns (a role of NS) and
+// waits until it forwards, logged each of waitLogs, and — with a control
+// loop — published its first selection sequence.
+func (l *Lab) startRun(name, ns, cfg string, limit time.Duration, waitLogs ...string) (*Dispatcher, error) {
+	p, err := l.Start(name, l.NS(ns), l.Bin, "run", "-c", cfg, "--duration", limit.String(), "--stats", "2s")
 	if err != nil {
 		return nil, err
 	}
-	if err := p.WaitOutput(`"forwarding"`, 20*time.Second); err != nil {
-		_ = p.Stop(syscall.SIGKILL, time.Second)
-		return nil, err
+	for _, want := range append([]string{`"forwarding"`}, waitLogs...) {
+		if err := p.WaitOutput(want, 20*time.Second); err != nil {
+			_ = p.Stop(syscall.SIGKILL, time.Second)
+			return nil, err
+		}
 	}
 	if strings.Contains(p.Output(), `"control":true`) {
 		// The control loop publishes an empty sequence until the agents'
@@ -166,16 +173,19 @@ func (d *Dispatcher) Finish() (Counters, error) {
 
 // finalCounters finds the "final counters" JSON log line.
 func finalCounters(log string) (Counters, error) {
-	sc := bufio.NewScanner(strings.NewReader(log))
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		var line struct {
-			Msg      string   `json:"msg"`
-			Counters Counters `json:"counters"`
-		}
-		if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "final counters" {
-			return line.Counters, nil
-		}
+	type line struct {
+		Msg      string   `json:"msg"`
+		Counters Counters `json:"counters"`
 	}
-	return Counters{}, fmt.Errorf("%w: no final counters in the dispatcher log\n%s", ErrProc, tail(log, 2000))
+	var c *Counters
+	logLines(log, func(l line) bool {
+		if l.Msg == "final counters" {
+			c = &l.Counters
+		}
+		return c == nil
+	})
+	if c == nil {
+		return Counters{}, fmt.Errorf("%w: no final counters in the dispatcher log\n%s", ErrProc, tail(log, 2000))
+	}
+	return *c, nil
 }

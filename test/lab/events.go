@@ -16,30 +16,41 @@ type StateChange struct {
 	Reason   string
 }
 
+// logLines decodes each line of a dispatcher's JSON log (zap) into a
+// fresh T and calls fn with it, in order, until fn returns false; lines
+// that do not decode as T are skipped.
+func logLines[T any](log string, fn func(T) bool) {
+	sc := bufio.NewScanner(strings.NewReader(log))
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var v T
+		if json.Unmarshal(sc.Bytes(), &v) == nil && !fn(v) {
+			return
+		}
+	}
+}
+
 // StateChanges returns the server state changes in a dispatcher log (JSON
 // lines), in order.
 func StateChanges(log string) []StateChange {
 	var out []StateChange
-	sc := bufio.NewScanner(strings.NewReader(log))
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		var l struct {
-			Msg    string `json:"msg"`
-			TS     string `json:"ts"`
-			Server string `json:"server"`
-			From   string `json:"from"`
-			State  string `json:"state"`
-			Reason string `json:"reason"`
-		}
-		if json.Unmarshal(sc.Bytes(), &l) != nil || l.Msg != "server state changed" {
-			continue
-		}
-		at, err := time.Parse(time.RFC3339Nano, l.TS)
-		if err != nil {
-			continue
-		}
-		out = append(out, StateChange{At: at, Server: l.Server, From: l.From, To: l.State, Reason: l.Reason})
+	type line struct {
+		Msg    string `json:"msg"`
+		TS     string `json:"ts"`
+		Server string `json:"server"`
+		From   string `json:"from"`
+		State  string `json:"state"`
+		Reason string `json:"reason"`
 	}
+	logLines(log, func(l line) bool {
+		if l.Msg != "server state changed" {
+			return true
+		}
+		if at, err := time.Parse(time.RFC3339Nano, l.TS); err == nil {
+			out = append(out, StateChange{At: at, Server: l.Server, From: l.From, To: l.State, Reason: l.Reason})
+		}
+		return true
+	})
 	return out
 }
 

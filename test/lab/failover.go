@@ -1,7 +1,6 @@
 package lab
 
 import (
-	"bufio"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -91,26 +90,6 @@ func (l *Lab) haConfig(name string, standby bool) (string, error) {
 	return cfg, nil
 }
 
-// startMember starts one member of the pair in namespace ns and waits
-// until it forwards, has a selection sequence, and (waitLog) logged waitLog.
-func (l *Lab) startMember(name, ns, cfg string, limit time.Duration, waitLog string) (*Dispatcher, error) {
-	p, err := l.Start(name, l.NS(ns), l.Bin, "run", "-c", cfg, "--duration", limit.String(), "--stats", "2s")
-	if err != nil {
-		return nil, err
-	}
-	for _, want := range []string{`"forwarding"`, waitLog} {
-		if err := p.WaitOutput(want, 20*time.Second); err != nil {
-			_ = p.Stop(syscall.SIGKILL, time.Second)
-			return nil, err
-		}
-	}
-	if err := p.WaitOutputRe(policyRe, 15*time.Second); err != nil {
-		_ = p.Stop(syscall.SIGKILL, time.Second)
-		return nil, err
-	}
-	return &Dispatcher{Proc: p, Config: cfg}, nil
-}
-
 // logLine is one zap JSON line of a dispatcher's log.
 type logLine struct {
 	TS      time.Time `json:"ts"`
@@ -121,16 +100,14 @@ type logLine struct {
 }
 
 // findLog returns the first line with message msg logged at or after from.
-func findLog(log, msg string, from time.Time) (logLine, bool) {
-	sc := bufio.NewScanner(strings.NewReader(log))
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		var ln logLine
-		if json.Unmarshal(sc.Bytes(), &ln) == nil && ln.Msg == msg && !ln.TS.Before(from) {
-			return ln, true
+func findLog(log, msg string, from time.Time) (found logLine, ok bool) {
+	logLines(log, func(ln logLine) bool {
+		if ln.Msg == msg && !ln.TS.Before(from) {
+			found, ok = ln, true
 		}
-	}
-	return logLine{}, false
+		return !ok
+	})
+	return found, ok
 }
 
 // haStatus is the part of GET /api/v1/ha the scenario reads.
@@ -189,12 +166,12 @@ func (l *Lab) runFailover(name string, calls Calls) (_ *Run, _ *Failover, err er
 	if err != nil {
 		return nil, nil, err
 	}
-	a, err := l.startMember(name+"-a", "dp", cfgA, limit, `"becoming primary"`)
+	a, err := l.startRun(name+"-a", "dp", cfgA, limit, `"becoming primary"`)
 	if err != nil {
 		return nil, nil, err
 	}
 	started = append(started, a.Proc)
-	b, err := l.startMember(name+"-b", "db", cfgB, limit, `"snapshot applied: in sync"`)
+	b, err := l.startRun(name+"-b", "db", cfgB, limit, `"snapshot applied: in sync"`)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -1,8 +1,6 @@
 package lab
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -225,16 +223,14 @@ func measureOverload(r *Run, sa2c bool, offered time.Duration) OverloadRun {
 func regionTrace(log string) map[string]int {
 	var n map[string]int
 	started := false
-	sc := bufio.NewScanner(strings.NewReader(log))
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		var line struct {
-			Msg    string  `json:"msg"`
-			Load   float64 `json:"load"`
-			Region string  `json:"region"`
-		}
-		if json.Unmarshal(sc.Bytes(), &line) != nil || line.Msg != "admission" {
-			continue
+	type admLine struct {
+		Msg    string  `json:"msg"`
+		Load   float64 `json:"load"`
+		Region string  `json:"region"`
+	}
+	logLines(log, func(line admLine) bool {
+		if line.Msg != "admission" {
+			return true
 		}
 		if started = started || line.Load > 0; started {
 			if n == nil {
@@ -242,7 +238,8 @@ func regionTrace(log string) map[string]int {
 			}
 			n[line.Region]++
 		}
-	}
+		return true
+	})
 	return n
 }
 
@@ -250,23 +247,21 @@ func regionTrace(log string) map[string]int {
 // region or the sequence changes): the highest load, whether any refused
 // new sessions and whether any rejected everything.
 func policyTrace(log string) (maxLoad float64, refusing, rejectAll bool) {
-	sc := bufio.NewScanner(strings.NewReader(log))
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		var line struct {
-			Msg       string  `json:"msg"`
-			Load      float64 `json:"load"`
-			PNew      float64 `json:"p_new"`
-			RejectAll bool    `json:"reject_all"`
-			Sequence  int     `json:"sequence"`
-		}
-		if json.Unmarshal(sc.Bytes(), &line) != nil || line.Msg != "policy" {
-			continue
-		}
-		maxLoad = max(maxLoad, line.Load)
-		// p_new = 1 with an empty sequence is "no server yet", not SA2C
-		refusing = refusing || (line.PNew > 0 && line.Sequence > 0)
-		rejectAll = rejectAll || line.RejectAll
+	type policyLine struct {
+		Msg       string  `json:"msg"`
+		Load      float64 `json:"load"`
+		PNew      float64 `json:"p_new"`
+		RejectAll bool    `json:"reject_all"`
+		Sequence  int     `json:"sequence"`
 	}
+	logLines(log, func(line policyLine) bool {
+		if line.Msg == "policy" {
+			maxLoad = max(maxLoad, line.Load)
+			// p_new = 1 with an empty sequence is "no server yet", not SA2C
+			refusing = refusing || (line.PNew > 0 && line.Sequence > 0)
+			rejectAll = rejectAll || line.RejectAll
+		}
+		return true
+	})
 	return maxLoad, refusing, rejectAll
 }
