@@ -66,12 +66,15 @@ func (d *Dataplane) buildConf() (err error) {
 	}
 	for _, p := range cfg.SIPPortsUDP {
 		c.udp_class[p] = classSIP
+		c.udp_sip[p/64] |= 1 << (p % 64)
 	}
 	for _, p := range cfg.SIPPortsTCP {
 		c.tcp_class[p] = classSIP
+		c.tcp_sig[p/64] |= 1 << (p % 64)
 	}
 	for _, p := range cfg.RTSPPortsTCP {
 		c.tcp_class[p] = classRTSP
+		c.tcp_sig[p/64] |= 1 << (p % 64)
 	}
 	return nil
 }

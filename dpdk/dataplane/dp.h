@@ -84,6 +84,21 @@ struct dp_key6 {
 	uint8_t proto;
 	uint8_t pad[11];
 };
+
+/* A parsed frame (dp_parse.h): its family, L4 protocol and offsets, and
+ * its flow key. */
+struct dp_pkt {
+	uint8_t family; /* 4 or 6 */
+	uint8_t proto;
+	uint8_t tcp_flags;
+	uint8_t pad;
+	uint32_t l4_off;
+	uint32_t l4_end; /* end of the IP payload (frame padding excluded) */
+	union {
+		struct dp_key4 k4;
+		struct dp_key6 k6;
+	};
+};
 static_assert(sizeof(struct dp_key4) == 16, "dp_key4 layout");
 static_assert(sizeof(struct dp_key6) == 48, "dp_key6 layout");
 
@@ -99,10 +114,11 @@ struct dp_flow {
 static_assert(sizeof(struct dp_flow) == 16, "dp_flow layout");
 
 /* One family's flow table (dp_table.h): a bucketised two-choice cuckoo
- * table whose entries hold the key and the flow state together, four per
- * bucket, so a lookup touches one bucket (one or two cache lines) that the
- * worker prefetched a few packets earlier. Single writer: the worker. */
-#define DP_FT_WAYS 4
+ * table whose entries hold the key and the flow state together, two per
+ * bucket, so a lookup of an IPv4 key touches one cache line (two for
+ * IPv6) that the worker prefetched a few packets earlier. Single writer:
+ * the worker. */
+#define DP_FT_WAYS 2
 struct dp_ftable {
 	uint8_t *mem;        /* nbuckets * DP_FT_WAYS * esz bytes, cache aligned */
 	uint32_t mask;       /* nbuckets - 1 */
@@ -135,6 +151,10 @@ struct dp_conf {
 	uint8_t flow_events;        /* report flows created/expired on ev_out (HA) */
 	uint8_t pad[2];
 	struct dp_xtable *xt;       /* expectation table, written by Go only */
+	/* The per-frame questions of the class arrays below, one bit per port
+	 * (8 KiB each, not 64: fewer cache lines and pages for the hot path). */
+	uint64_t udp_sip[65536 / 64]; /* UDP destination port: SIP (Go decides by Call-ID) */
+	uint64_t tcp_sig[65536 / 64]; /* TCP destination port: SIP or RTSP (segments held for Go) */
 	uint8_t udp_class[65536]; /* timeout class by UDP destination port */
 	uint8_t tcp_class[65536]; /* timeout class by TCP destination port */
 };
@@ -199,6 +219,18 @@ struct dp_counters {
 	uint64_t server_flows[DP_MAX_SERVERS]; /* flows created (or moved) to each server */
 } __rte_cache_aligned;
 
+/* One received burst between its two halves (dp_worker.c): parsed, hashed
+ * and its buckets prefetched by dp_stage, looked up and forwarded by
+ * dp_finish while the worker receives the next burst. */
+struct dp_pkt_burst {
+	uint16_t pi;  /* index of the port it came from */
+	uint16_t nfw; /* frames to look up: idx[0..nfw) */
+	uint16_t idx[DP_BURST_MAX];
+	uint32_t h1[DP_BURST_MAX];
+	struct rte_mbuf *pkts[DP_BURST_MAX];
+	struct dp_pkt pk[DP_BURST_MAX];
+};
+
 struct dp_worker {
 	volatile uint8_t stop; /* set by Go, read every loop */
 	uint8_t running;
@@ -222,6 +254,7 @@ struct dp_worker {
 	struct dp_shared *shared;
 	struct dp_ftable t4, t6;
 	struct dp_counters cnt;
+	struct dp_pkt_burst burst[2]; /* staged bursts: the one in flight and the next */
 } __rte_cache_aligned;
 
 /* dp_table.c */

@@ -18,19 +18,6 @@
 
 #include "dp.h"
 
-struct dp_pkt {
-	uint8_t family; /* 4 or 6 */
-	uint8_t proto;
-	uint8_t tcp_flags;
-	uint8_t pad;
-	uint32_t l4_off;
-	uint32_t l4_end; /* end of the IP payload (frame padding excluded) */
-	union {
-		struct dp_key4 k4;
-		struct dp_key6 k6;
-	};
-};
-
 #define DP_ETH_VLAN 0x8100
 #define DP_ETH_QINQ 0x88a8
 #define DP_ETH_IPV4 0x0800

@@ -116,6 +116,14 @@ static inline int dp_sig_send(struct dp_worker *w, struct rte_mbuf *m, uint8_t k
 
 static inline int dp_is_sig_class(uint8_t c) { return c == DP_TC_SIP || c == DP_TC_RTSP; }
 
+/* dp_port_bit tells whether port (network order) is set in a bitmap of
+ * struct dp_conf. */
+static inline int dp_port_bit(const uint64_t *bits, uint16_t port_be)
+{
+	uint16_t p = rte_be_to_cpu_16(port_be);
+	return (bits[p >> 6] >> (p & 63)) & 1;
+}
+
 /* dp_rand32 is the worker's xorshift32: a cheap draw per admission decision. */
 static inline uint32_t dp_rand32(struct dp_worker *w)
 {
@@ -253,15 +261,32 @@ static inline int dp_hit(struct dp_worker *w, struct dp_flow *f, const struct dp
 	return f->server;
 }
 
-static void dp_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, uint16_t n,
-		       const struct dp_policy *pol, uint32_t now)
+/* dp_tx transmits n frames on port index pi; what the queue does not take
+ * is counted (tx_full) and freed. */
+static inline void dp_tx(struct dp_worker *w, uint16_t pi, struct rte_mbuf **tx, uint16_t n)
+{
+	uint16_t sent = rte_eth_tx_burst(w->ports[pi], w->queue, tx, n);
+	w->cnt.tx += sent;
+	if (unlikely(sent < n)) {
+		w->cnt.drop[DP_DROP_TX_FULL] += n - sent;
+		rte_pktmbuf_free_bulk(&tx[sent], n - sent);
+	}
+}
+
+/* dp_stage is the first half of a burst's work: parse and classify every
+ * frame, answer ARP, hand signalling to Go, count and free what is not
+ * forwarded; then hash the rest and prefetch their first buckets. What is
+ * left for dp_finish is in st. The prefetches fly while the worker
+ * finishes the previous burst and receives the next: with the flow table
+ * (and, on a virtual NIC, the frames' sources) far beyond the caches, the
+ * bucket misses overlap the PMD's instead of adding to them. */
+static void dp_stage(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, uint16_t n,
+		     const struct dp_policy *pol, struct dp_pkt_burst *st)
 {
 	const struct dp_conf *c = w->conf;
-	struct dp_pkt pk[DP_BURST_MAX];
-	uint32_t h1[DP_BURST_MAX];
-	uint16_t idx[DP_BURST_MAX];
+	struct dp_pkt *pk = st->pk;
 	struct rte_mbuf *tx[DP_BURST_MAX], *drop[DP_BURST_MAX];
-	uint16_t nfw = 0, ntx = 0, ndrop = 0, nhit = 0;
+	uint16_t nfw = 0, ntx = 0, ndrop = 0;
 	const uint8_t sig = c->sig_enabled, tap = c->gateway_tap;
 	/* the common case, one IPv4 VIP: two compares per frame, not two loops */
 	const int one_vip4 = c->nvip4 == 1;
@@ -294,7 +319,7 @@ static void dp_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts,
 				dp_sig_send(w, m, DP_SIG_GATEWAY, DP_SIG_DROP, pi);
 		}
 		if (r < 0 && sig && pk[i].proto == IPPROTO_UDP &&
-		    c->udp_class[rte_be_to_cpu_16(pk[i].family == 4 ? pk[i].k4.dport : pk[i].k6.dport)] == DP_TC_SIP &&
+		    dp_port_bit(c->udp_sip, pk[i].family == 4 ? pk[i].k4.dport : pk[i].k6.dport) &&
 		    dp_sig_send(w, m, DP_SIG_DECIDE, DP_SIG_DROP, pi) == 0)
 			continue; /* Go decides by Call-ID and hands it back */
 		if (unlikely(r == DP_DROP_ETHERTYPE)) {
@@ -322,25 +347,49 @@ static void dp_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts,
 			drop[ndrop++] = m;
 			continue;
 		}
-		/* hash and prefetch the bucket now: the rest of the burst's parsing
-		 * hides the miss */
-		if (likely(pk[i].family == 4)) {
-			h1[i] = dp_ft_hash4(&pk[i].k4);
-			dp_ft_prefetch(&w->t4, h1[i]);
-		} else {
-			h1[i] = dp_ft_hash(&w->t6, &pk[i].k6, 0);
-			dp_ft_prefetch(&w->t6, h1[i]);
-		}
-		idx[nfw++] = i;
+		st->pkts[nfw] = m;
+		if (nfw != i)
+			pk[nfw] = pk[i];
+		nfw++;
 	}
 
-	/* IPv4: the first buckets (prefetched while parsing) scanned for the
+	/* Hash and prefetch in one tight pass: the misses (and their page
+	 * walks) overlap each other. */
+	for (uint16_t i = 0; i < nfw; i++) {
+		if (likely(pk[i].family == 4)) {
+			st->h1[i] = dp_ft_hash4(&pk[i].k4);
+			dp_ft_prefetch(&w->t4, st->h1[i]);
+		} else {
+			st->h1[i] = dp_ft_hash(&w->t6, &pk[i].k6, 0);
+			dp_ft_prefetch(&w->t6, st->h1[i]);
+		}
+	}
+	st->pi = pi;
+	st->nfw = nfw;
+	if (ntx)
+		dp_tx(w, pi, tx, ntx);
+	if (ndrop)
+		rte_pktmbuf_free_bulk(drop, ndrop);
+}
+
+/* dp_finish is the second half: look the staged frames up, create the
+ * flows of new ones, rewrite and transmit. */
+static void dp_finish(struct dp_worker *w, struct dp_pkt_burst *st, const struct dp_policy *pol, uint32_t now)
+{
+	const struct dp_conf *c = w->conf;
+	const uint16_t pi = st->pi, nfw = st->nfw;
+	struct dp_pkt *pk = st->pk;
+	const uint32_t *h1 = st->h1;
+	struct rte_mbuf *tx[DP_BURST_MAX], *drop[DP_BURST_MAX];
+	uint16_t ntx = 0, ndrop = 0, nhit = 0;
+	const uint8_t sig = c->sig_enabled;
+
+	/* IPv4: the first buckets (prefetched by dp_stage) scanned for the
 	 * whole burst first; a key not there has its second bucket prefetched
 	 * now, so a new flow (both buckets scanned) or a resident of its second
 	 * bucket does not wait for a miss in the loop below. */
 	uint8_t *e1[DP_BURST_MAX];
-	for (uint16_t j = 0; j < nfw; j++) {
-		uint16_t i = idx[j];
+	for (uint16_t i = 0; i < nfw; i++) {
 		if (unlikely(pk[i].family != 4))
 			continue;
 		uint64_t k[2];
@@ -358,9 +407,8 @@ static void dp_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts,
 	int inserted = 0;
 	memcpy(&smac_lo, &w->port_mac[pi].addr_bytes[0], 2);
 	memcpy(&smac_hi, &w->port_mac[pi].addr_bytes[2], 4);
-	for (uint16_t j = 0; j < nfw; j++) {
-		uint16_t i = idx[j];
-		struct rte_mbuf *m = pkts[i];
+	for (uint16_t i = 0; i < nfw; i++) {
+		struct rte_mbuf *m = st->pkts[i];
 		int fam6 = pk[i].family == 6;
 		struct dp_ftable *t;
 		const void *key;
@@ -390,27 +438,20 @@ static void dp_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts,
 			drop[ndrop++] = m;
 			continue;
 		}
-		if (sig && pk[i].proto == IPPROTO_TCP) {
-			uint16_t dp = rte_be_to_cpu_16(fam6 ? pk[i].k6.dport : pk[i].k4.dport);
+		if (sig && pk[i].proto == IPPROTO_TCP && dp_port_bit(c->tcp_sig, fam6 ? pk[i].k6.dport : pk[i].k4.dport)) {
 			const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
 			uint32_t pay = pk[i].l4_off + (uint32_t)(d[pk[i].l4_off + 12] >> 4) * 4;
-			if (dp_is_sig_class(c->tcp_class[dp]) && pay < pk[i].l4_end &&
-			    dp_sig_send(w, m, DP_SIG_HOLD, (uint16_t)s, pi) == 0)
+			if (pay < pk[i].l4_end && dp_sig_send(w, m, DP_SIG_HOLD, (uint16_t)s, pi) == 0)
 				continue; /* forwarded to s once Go has applied it */
 		}
 		w->cnt.server_pkts[s]++;
 		dp_rewrite_fast(pol, rte_pktmbuf_mtod(m, uint8_t *), (uint16_t)s, smac_lo, smac_hi);
 		tx[ntx++] = m;
 	}
+	st->nfw = 0;
 	w->cnt.fwd_hit += nhit;
-	if (ntx) {
-		uint16_t sent = rte_eth_tx_burst(w->ports[pi], w->queue, tx, ntx);
-		w->cnt.tx += sent;
-		if (unlikely(sent < ntx)) {
-			w->cnt.drop[DP_DROP_TX_FULL] += ntx - sent;
-			rte_pktmbuf_free_bulk(&tx[sent], ntx - sent);
-		}
-	}
+	if (ntx)
+		dp_tx(w, pi, tx, ntx);
 	if (ndrop)
 		rte_pktmbuf_free_bulk(drop, ndrop);
 }
@@ -468,6 +509,8 @@ int dp_worker_run(void *arg)
 	struct rte_mbuf *pkts[DP_BURST_MAX];
 	uint32_t idle = 0, loops = 0;
 	uint64_t start = rte_get_tsc_cycles();
+	struct dp_pkt_burst *staged = NULL;
+	int cur = 0;
 
 	w->running = 1;
 	while (!__atomic_load_n(&w->stop, __ATOMIC_RELAXED)) {
@@ -482,13 +525,29 @@ int dp_worker_run(void *arg)
 			dp_ev_apply(w, pol->nservers, now);
 		if (unlikely(__atomic_load_n(&w->dump_req, __ATOMIC_ACQUIRE)))
 			dp_dump_step(w, 256);
+		/* Two bursts in flight: one staged (its buckets being fetched)
+		 * while the one before it finishes. With nothing received the
+		 * staged burst finishes at once: an idle worker holds no frame. */
 		uint32_t total = 0;
 		for (uint16_t pi = 0; pi < w->nports; pi++) {
 			uint16_t n = rte_eth_rx_burst(w->ports[pi], w->queue, pkts, (uint16_t)c->burst);
-			if (n) {
-				dp_process(w, pi, pkts, n, pol, now);
-				total += n;
+			if (n == 0)
+				continue;
+			total += n;
+			struct dp_pkt_burst *next = &w->burst[cur];
+			dp_stage(w, pi, pkts, n, pol, next);
+			if (staged != NULL)
+				dp_finish(w, staged, pol, now);
+			staged = next;
+			cur ^= 1;
+			if (c->lockstep) { /* replay: every frame out before the next is read */
+				dp_finish(w, staged, pol, now);
+				staged = NULL;
 			}
+		}
+		if (total == 0 && staged != NULL) {
+			dp_finish(w, staged, pol, now);
+			staged = NULL;
 		}
 		uint64_t t1 = rte_get_tsc_cycles();
 		if (total) {
@@ -507,6 +566,8 @@ int dp_worker_run(void *arg)
 		}
 		w->cnt.cycles_total = t1 - start; /* purge time falls in the next loop */
 	}
+	if (staged != NULL) /* stopped under load: the last burst still goes out */
+		dp_finish(w, staged, __atomic_load_n(&w->shared->policy, __ATOMIC_ACQUIRE), dp_now_ms());
 	w->running = 0;
 	return 0;
 }
