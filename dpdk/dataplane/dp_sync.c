@@ -41,8 +41,8 @@ void dp_ev_apply(struct dp_worker *w, uint32_t nservers, uint32_t now)
 			continue;
 		}
 		int existed;
-		uint8_t *e = dp_ft_insert(t, r->key, h1, &existed);
-		if (e == NULL || r->f.server >= nservers) {
+		uint8_t *e = r->f.server < nservers ? dp_ft_insert(t, r->key, h1, &existed) : NULL;
+		if (e == NULL) { /* no room, or a server this member does not have */
 			w->cnt.ev_rejected++;
 			continue;
 		}

@@ -123,15 +123,19 @@ static_assert(sizeof(struct dp_key4) + sizeof(struct dp_flow) == DP_FT4_ESZ, "IP
 static_assert(offsetof(struct dp_flow, flags) == DP_FT4_FLAGS - 16, "IPv4 entry flags offset");
 
 /* dp_ft_scan4 finds the key (k0, k1) in an IPv4 bucket without a branch on
- * which way holds it: the way varies from frame to frame, and a
- * mispredicted exit would stall the loads of the next frames' buckets. */
+ * which way holds it (the way varies from frame to frame, and a
+ * mispredicted exit would stall the loads of the next frames' buckets),
+ * and without reading the flags: an entry that is not valid has an
+ * all-zero key (the table starts zeroed, dp_ft_clear zeroes a freed slot,
+ * an insertion is made valid before the next lookup), and no flow's key
+ * is all zero (its destination is a VIP). */
 static_assert(DP_FT_WAYS == 2, "dp_ft_scan4 compares two ways");
 static inline uint8_t *dp_ft_scan4(uint8_t *b, uint64_t k0, uint64_t k1)
 {
 	const uint64_t *a = (const uint64_t *)b, *c = (const uint64_t *)(b + DP_FT4_ESZ);
-	uintptr_t m0 = (((a[0] ^ k0) | (a[1] ^ k1)) == 0) & b[DP_FT4_FLAGS] & DP_F_VALID;
-	uintptr_t m1 = (((c[0] ^ k0) | (c[1] ^ k1)) == 0) & b[DP_FT4_ESZ + DP_FT4_FLAGS] & DP_F_VALID & ~m0;
-	return (uint8_t *)(((uintptr_t)b & -m0) | ((uintptr_t)(b + DP_FT4_ESZ) & -m1));
+	uintptr_t m0 = ((a[0] ^ k0) | (a[1] ^ k1)) == 0;
+	uintptr_t m1 = ((c[0] ^ k0) | (c[1] ^ k1)) == 0;
+	return (uint8_t *)(((uintptr_t)b & -m0) | ((uintptr_t)(b + DP_FT4_ESZ) & -(m1 & ~m0)));
 }
 
 /* dp_ft_bucket4 is dp_ft_bucket of the IPv4 table. */
@@ -159,6 +163,14 @@ static inline uint8_t *dp_ft_lookup(const struct dp_ftable *t, const void *key, 
 	if (e != NULL)
 		return e;
 	return dp_ft_scan(t, dp_ft_bucket(t, dp_ft_alt(t, h1)), key);
+}
+
+/* dp_ft_clear frees slot e: flags and key zeroed (dp_ft_scan4 relies on
+ * the key). */
+static inline void dp_ft_clear(struct dp_ftable *t, uint8_t *e)
+{
+	memset(e, 0, t->klen);
+	dp_ft_flow(t, e)->flags = 0;
 }
 
 /* dp_ft_other is the bucket of entry e's key other than b (b itself when
@@ -191,7 +203,7 @@ static inline uint8_t *dp_ft_relocate_path(struct dp_ftable *t, uint8_t **path, 
 		uint8_t *slot = other[i] == b ? NULL : dp_ft_free_slot(t, other[i]);
 		if (slot != NULL) {
 			memcpy(slot, e, t->esz);
-			dp_ft_flow(t, e)->flags = 0;
+			dp_ft_clear(t, e);
 			return e;
 		}
 	}
@@ -208,7 +220,7 @@ static inline uint8_t *dp_ft_relocate_path(struct dp_ftable *t, uint8_t **path, 
 		uint8_t *slot = dp_ft_relocate_path(t, path, depth + 1, left - 1);
 		if (slot != NULL) {
 			memcpy(slot, e, t->esz);
-			dp_ft_flow(t, e)->flags = 0;
+			dp_ft_clear(t, e);
 			return e;
 		}
 	}
@@ -268,7 +280,7 @@ static inline uint8_t *dp_ft_insert(struct dp_ftable *t, const void *key, uint32
 /* dp_ft_delete frees an entry. */
 static inline void dp_ft_delete(struct dp_ftable *t, uint8_t *e)
 {
-	dp_ft_flow(t, e)->flags = 0;
+	dp_ft_clear(t, e);
 	t->count--;
 }
 

@@ -20,7 +20,7 @@ static void dp_check_key(struct dp_key4 *k, uint32_t i)
 /* dp_table_check fills a table of entries slots with n keys, checks every
  * lookup, deletes the odd keys, checks again and re-inserts them. Returns
  * the number of keys that did not fit (>= 0), or a negative step number
- * on a failed check. */
+ * on a failed check (-7: the worker's IPv4 lookup disagrees). */
 int dp_table_check(uint32_t entries, uint32_t n)
 {
 	struct dp_ftable t;
@@ -68,6 +68,12 @@ int dp_table_check(uint32_t entries, uint32_t n)
 		uint8_t *e = dp_ft_lookup(&t, &k, dp_ft_hash(&t, &k, 0));
 		if ((i & 1) && e != NULL) {
 			rc = -5;
+			goto out;
+		}
+		/* the worker's lookup (no flags read) agrees: a freed slot
+		 * (deleted, or left by a relocation) never matches */
+		if (dp_ft_lookup4(&t, &k, dp_ft_hash4(&k)) != e) {
+			rc = -7;
 			goto out;
 		}
 	}

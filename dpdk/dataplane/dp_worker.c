@@ -293,9 +293,9 @@ static void dp_stage(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, u
 	const uint32_t vip4 = c->vip4[0];
 
 	w->cnt.rx += n;
+	for (uint16_t i = 0; i < n; i++) /* the frames' headers (a NIC's DMA leaves them cold) */
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (uint16_t i = 0; i < n; i++) {
-		/* the next frame's data (the last frame's again at the end: no branch) */
-		rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1 < n ? i + 1 : i], void *));
 		struct rte_mbuf *m = pkts[i];
 		const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
 		int r = dp_parse(d, rte_pktmbuf_data_len(m), &pk[i]);
@@ -358,7 +358,7 @@ static void dp_stage(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, u
 	for (uint16_t i = 0; i < nfw; i++) {
 		if (likely(pk[i].family == 4)) {
 			st->h1[i] = dp_ft_hash4(&pk[i].k4);
-			dp_ft_prefetch(&w->t4, st->h1[i]);
+			rte_prefetch0(dp_ft_bucket4(&w->t4, st->h1[i])); /* one line: the whole bucket */
 		} else {
 			st->h1[i] = dp_ft_hash(&w->t6, &pk[i].k6, 0);
 			dp_ft_prefetch(&w->t6, st->h1[i]);
@@ -396,7 +396,7 @@ static void dp_finish(struct dp_worker *w, struct dp_pkt_burst *st, const struct
 		memcpy(k, &pk[i].k4, 16);
 		e1[i] = dp_ft_scan4(dp_ft_bucket4(&w->t4, h1[i]), k[0], k[1]);
 		if (e1[i] == NULL)
-			dp_ft_prefetch(&w->t4, dp_ft_alt(&w->t4, h1[i]));
+			rte_prefetch0(dp_ft_bucket4(&w->t4, dp_ft_alt(&w->t4, h1[i])));
 	}
 
 	/* Forward in arrival order. A first-pass hit stands until this burst
