@@ -116,8 +116,8 @@ static_assert(sizeof(struct dp_flow) == 16, "dp_flow layout");
 /* One family's flow table (dp_table.h): a bucketised two-choice cuckoo
  * table whose entries hold the key and the flow state together, two per
  * bucket, so a lookup of an IPv4 key touches one cache line (two for
- * IPv6) that the worker prefetched a few packets earlier. Single writer:
- * the worker. */
+ * IPv6) that the worker prefetched a burst earlier. Single writer: the
+ * worker. */
 #define DP_FT_WAYS 2
 struct dp_ftable {
 	uint8_t *mem;        /* nbuckets * DP_FT_WAYS * esz bytes, cache aligned */
@@ -224,8 +224,7 @@ struct dp_counters {
  * dp_finish while the worker receives the next burst. */
 struct dp_pkt_burst {
 	uint16_t pi;  /* index of the port it came from */
-	uint16_t nfw; /* frames to look up: idx[0..nfw) */
-	uint16_t idx[DP_BURST_MAX];
+	uint16_t nfw; /* frames to look up: [0, nfw) of the arrays below */
 	uint32_t h1[DP_BURST_MAX];
 	struct rte_mbuf *pkts[DP_BURST_MAX];
 	struct dp_pkt pk[DP_BURST_MAX];
