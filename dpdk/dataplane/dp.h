@@ -91,7 +91,7 @@ struct dp_pkt {
 	uint8_t family; /* 4 or 6 */
 	uint8_t proto;
 	uint8_t tcp_flags;
-	uint8_t pad;
+	uint8_t l3_off; /* the network header's offset: after the Ethernet header and its VLAN tags */
 	uint32_t l4_off;
 	uint32_t l4_end; /* end of the IP payload (frame padding excluded) */
 	union {
@@ -263,9 +263,10 @@ uint32_t dp_ftable_purge(struct dp_worker *w, struct dp_ftable *t, const uint32_
 			 uint32_t budget, int standby);
 
 /* dp_arp.c */
-int dp_arp_answer(const struct dp_conf *c, uint8_t *d, uint32_t len, const struct rte_ether_addr *mac, int answer);
+int dp_arp_answer(const struct dp_conf *c, uint8_t *d, uint32_t len, uint32_t l3, const struct rte_ether_addr *mac,
+		  int answer);
 struct rte_mbuf;
-int dp_nd_answer(const struct dp_conf *c, struct rte_mbuf *m, const struct rte_ether_addr *mac, int answer);
+int dp_nd_answer(const struct dp_conf *c, struct rte_mbuf *m, uint32_t l3, const struct rte_ether_addr *mac, int answer);
 
 /* dp_sync.c */
 void dp_ev_report(struct dp_worker *w, uint8_t type, const struct dp_ftable *t, const uint8_t *e);

@@ -17,31 +17,14 @@
 
 #define DP_ETH_ARP 0x0806
 
-/* dp_l3 returns the ethertype after up to two VLAN tags and sets *off to
- * the network header's offset; 0 when the frame is cut short. */
-static uint16_t dp_l3(const uint8_t *d, uint32_t len, uint32_t *off)
-{
-	uint32_t o = 12;
-	if (len < o + 2)
-		return 0;
-	uint16_t et = (uint16_t)((d[o] << 8) | d[o + 1]);
-	while ((et == 0x8100 || et == 0x88a8) && o < 20) {
-		o += 4;
-		if (len < o + 2)
-			return 0;
-		et = (uint16_t)((d[o] << 8) | d[o + 1]);
-	}
-	*off = o + 2;
-	return et;
-}
-
 /* dp_arp_answer returns -1 when d is not an ARP frame, 0 when it is one
  * this dispatcher does not answer (or answer is 0), 1 when it rewrote d
- * into the reply from mac. */
-int dp_arp_answer(const struct dp_conf *c, uint8_t *d, uint32_t len, const struct rte_ether_addr *mac, int answer)
+ * into the reply from mac. off is the network header's offset, as the
+ * parser found it (struct dp_pkt's l3_off). */
+int dp_arp_answer(const struct dp_conf *c, uint8_t *d, uint32_t len, uint32_t off, const struct rte_ether_addr *mac,
+		  int answer)
 {
-	uint32_t off;
-	if (dp_l3(d, len, &off) != DP_ETH_ARP)
+	if (off < 14 || len < off || ((d[off - 2] << 8) | d[off - 1]) != DP_ETH_ARP)
 		return -1;
 	if (!answer || len < off + 28)
 		return 0;
@@ -75,12 +58,14 @@ int dp_arp_answer(const struct dp_conf *c, uint8_t *d, uint32_t len, const struc
  * address option), sent back to the solicitor. Duplicate address detection
  * (unspecified source) is not answered. Returns -1 when m is not a
  * neighbour solicitation, 0 when it is one this dispatcher does not answer
- * (or answer is 0), 1 when m is now the advertisement. */
-int dp_nd_answer(const struct dp_conf *c, struct rte_mbuf *m, const struct rte_ether_addr *mac, int answer)
+ * (or answer is 0), 1 when m is now the advertisement. off is the IPv6
+ * header's offset (struct dp_pkt's l3_off of a frame parsed as IPv6). */
+int dp_nd_answer(const struct dp_conf *c, struct rte_mbuf *m, uint32_t off, const struct rte_ether_addr *mac,
+		 int answer)
 {
 	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
-	uint32_t len = rte_pktmbuf_data_len(m), off;
-	if (dp_l3(d, len, &off) != 0x86dd || len < off + 40 + 24)
+	uint32_t len = rte_pktmbuf_data_len(m);
+	if (len < off + 40 + 24)
 		return -1;
 	uint8_t *ip = d + off, *icmp = ip + 40;
 	if (ip[6] != 58 || icmp[0] != 135)

@@ -151,6 +151,7 @@ static inline int dp_parse_fast4(const uint8_t *d, uint32_t len, struct dp_pkt *
 	}
 	p->family = 4;
 	p->proto = proto;
+	p->l3_off = (uint8_t)off;
 	p->l4_off = off + 20;
 	p->l4_end = off + tot;
 	uint8_t *k = (uint8_t *)&p->k4;
@@ -181,6 +182,7 @@ static inline int dp_parse_full(const uint8_t *d, uint32_t len, struct dp_pkt *p
 		}
 	}
 	off += 2;
+	p->l3_off = (uint8_t)off; /* also for a frame of another ethertype: ARP is answered from it */
 	if (et == DP_ETH_IPV4)
 		return dp_parse_ipv4(d, len, off, p);
 	if (et == DP_ETH_IPV6)

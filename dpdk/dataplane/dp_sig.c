@@ -78,20 +78,6 @@ int dp_xfree_pos(struct dp_xtable *x, int32_t pos)
 	return rte_hash_free_key_with_position(x->h, pos);
 }
 
-/* dp_l3_off is where the IP header of a frame dp_parse accepted starts:
- * after the Ethernet header and up to two VLAN tags (as dp_parse_full). */
-static uint32_t dp_l3_off(const uint8_t *d)
-{
-	uint32_t off = 12;
-	for (int tags = 0; tags < 2; tags++) {
-		uint16_t et = (uint16_t)((d[off] << 8) | d[off + 1]);
-		if (et != DP_ETH_VLAN && !(tags == 0 && et == DP_ETH_QINQ))
-			break;
-		off += 4;
-	}
-	return off + 2;
-}
-
 /* dp_sig_dequeue takes up to max messages from the workers' to_go rings. */
 int dp_sig_dequeue(struct dp_worker **ws, int nw, struct dp_sigmsg *out, int max)
 {
@@ -122,7 +108,7 @@ int dp_sig_dequeue(struct dp_worker **ws, int nw, struct dp_sigmsg *out, int max
 				pay = p.l4_end;
 			o->payload = d + pay;
 			o->len = p.l4_end - pay;
-			o->l3_off = (uint16_t)dp_l3_off(d);
+			o->l3_off = p.l3_off;
 			o->l4_off = (uint16_t)p.l4_off;
 			o->pay_off = (uint16_t)pay;
 			o->room = m->nb_segs == 1 ? (uint16_t)(rte_pktmbuf_data_len(m) + rte_pktmbuf_tailroom(m)) : 0;

@@ -322,26 +322,20 @@ static void dp_stage(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, u
 		    dp_port_bit(c->udp_sip, pk[i].family == 4 ? pk[i].k4.dport : pk[i].k6.dport) &&
 		    dp_sig_send(w, m, DP_SIG_DECIDE, DP_SIG_DROP, pi) == 0)
 			continue; /* Go decides by Call-ID and hands it back */
-		if (unlikely(r == DP_DROP_ETHERTYPE)) {
-			int a = dp_arp_answer(c, rte_pktmbuf_mtod(m, uint8_t *), rte_pktmbuf_data_len(m), &w->port_mac[pi],
-					      !pol->standby);
-			if (a > 0) {
-				w->cnt.arp_replies++;
-				tx[ntx++] = m;
-				continue;
-			}
-			if (a == 0)
-				r = DP_DROP_ARP;
-		} else if (unlikely(r == DP_DROP_L4_PROTO) && pk[i].family == 6) {
-			int a = dp_nd_answer(c, m, &w->port_mac[pi], !pol->standby);
-			if (a > 0) {
-				w->cnt.arp_replies++;
-				tx[ntx++] = m;
-				continue;
-			}
-			if (a == 0)
-				r = DP_DROP_ARP;
+		/* address resolution for the VIPs: ARP, or IPv6 neighbour discovery */
+		int a = -1;
+		if (unlikely(r == DP_DROP_ETHERTYPE))
+			a = dp_arp_answer(c, rte_pktmbuf_mtod(m, uint8_t *), rte_pktmbuf_data_len(m), pk[i].l3_off,
+					  &w->port_mac[pi], !pol->standby);
+		else if (unlikely(r == DP_DROP_L4_PROTO) && pk[i].family == 6)
+			a = dp_nd_answer(c, m, pk[i].l3_off, &w->port_mac[pi], !pol->standby);
+		if (a > 0) {
+			w->cnt.arp_replies++;
+			tx[ntx++] = m;
+			continue;
 		}
+		if (a == 0)
+			r = DP_DROP_ARP;
 		if (r >= 0) {
 			w->cnt.drop[r]++;
 			drop[ndrop++] = m;
