@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/sara-lb/sara/dpdk/eal"
+	"github.com/sara-lb/sara/dpdk/eal/ealtest"
 )
 
 // TestMain initialises the EAL with the worker lcore 1 on CPU 1 when the
@@ -18,15 +19,7 @@ func TestMain(m *testing.M) {
 		fmt.Println("eal: one CPU, nothing to test")
 		os.Exit(0)
 	}
-	args, err := eal.Build(nil, "0@0,1@1", 1, "", nil)
-	if err == nil {
-		err = eal.Init(args)
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "EAL:", err)
-		os.Exit(1)
-	}
-	os.Exit(m.Run())
+	ealtest.Main(m, nil, "0@0,1@1")
 }
 
 // cpusAllowed reads every thread's Cpus_allowed_list.

@@ -1,7 +1,6 @@
 package replay_test
 
 import (
-	"fmt"
 	"net"
 	"net/netip"
 	"os"
@@ -14,21 +13,13 @@ import (
 	"github.com/google/gopacket/pcapgo"
 
 	"github.com/sara-lb/sara/dpdk/dataplane"
-	"github.com/sara-lb/sara/dpdk/eal"
+	"github.com/sara-lb/sara/dpdk/eal/ealtest"
 	"github.com/sara-lb/sara/dpdk/replay"
 	"github.com/sara-lb/sara/engine/cluster"
 )
 
 func TestMain(m *testing.M) {
-	args, err := eal.Build(nil, "0@0,1@0", 1, "", nil)
-	if err == nil {
-		err = eal.Init(args)
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "EAL:", err)
-		os.Exit(1)
-	}
-	os.Exit(m.Run())
+	ealtest.Main(m, nil, "0@0,1@0")
 }
 
 var (

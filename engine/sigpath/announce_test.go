@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"net/netip"
-	"os"
 	"runtime"
 	"slices"
 	"sync/atomic"
@@ -12,7 +11,7 @@ import (
 	"time"
 
 	"github.com/sara-lb/sara/dpdk/dataplane"
-	"github.com/sara-lb/sara/dpdk/eal"
+	"github.com/sara-lb/sara/dpdk/eal/ealtest"
 	"github.com/sara-lb/sara/engine/announce"
 	"github.com/sara-lb/sara/engine/cluster"
 	"github.com/sara-lb/sara/engine/inspect"
@@ -29,16 +28,7 @@ func TestMain(m *testing.M) {
 	if runtime.NumCPU() >= 2 {
 		lcores = "0@0,1@1"
 	}
-	args, err := eal.Build([]string{"--no-huge", "--no-pci", "--no-shconf", "-m", "256", "--log-level", "*:error"},
-		lcores, 1, "", nil)
-	if err == nil {
-		err = eal.Init(args)
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "EAL:", err)
-		os.Exit(1)
-	}
-	os.Exit(m.Run())
+	ealtest.Main(m, []string{"--no-huge", "--no-pci", "--no-shconf", "-m", "256", "--log-level", "*:error"}, lcores)
 }
 
 var (
