@@ -28,7 +28,7 @@ func (p *Path) refuse(s *dataplane.Signal) uint16 {
 		return dataplane.NoServer
 	}
 	p.reply = body[:0] // keep a grown buffer
-	n := replyFrame(s.Frame, s.L3Off, body)
+	n := replyFrame(s.Frame, s.L3Off, s.L4Off, body)
 	if n == 0 {
 		return dataplane.NoServer
 	}
@@ -39,49 +39,40 @@ func (p *Path) refuse(s *dataplane.Signal) uint16 {
 	return dec
 }
 
-// replyFrame rewrites frame — a UDP datagram whose IP header starts at l3 —
-// in place into a datagram carrying body back to its sender: Ethernet
-// addresses swapped (VLAN tags kept), IP addresses and UDP ports swapped
-// (the source becomes the VIP the datagram was sent to), a fresh IPv4
-// header (20 bytes, TTL 64, DF) or IPv6 header (40 bytes, no extension
-// headers, hop limit 64), UDP checksum computed. It returns the new frame
-// length, or 0 if the frame is not IPv4/IPv6 UDP or the answer does not fit
-// cap(frame). body must not alias frame. No allocation.
-func replyFrame(frame []byte, l3 int, body []byte) int {
-	if l3 < 14 || len(frame) < l3+1 {
+// replyFrame rewrites frame — a UDP datagram whose IP header starts at l3
+// and UDP header at l4 (as the data plane's parser found them: Signal's
+// L3Off and L4Off) — in place into a datagram carrying body back to its
+// sender: Ethernet addresses swapped (VLAN tags kept), IP addresses and UDP
+// ports swapped (the source becomes the VIP the datagram was sent to), a
+// fresh IPv4 header (20 bytes, TTL 64, DF) or IPv6 header (40 bytes, no
+// extension headers, hop limit 64), UDP checksum computed. It returns the
+// new frame length, or 0 if the offsets do not fit an IPv4/IPv6 frame or
+// the answer does not fit cap(frame). body must not alias frame. No
+// allocation.
+func replyFrame(frame []byte, l3, l4 int, body []byte) int {
+	if l3 < 14 || l4 < l3+20 || len(frame) < l4+8 {
 		return 0
 	}
 	f := frame[:cap(frame)]
 	var src, dst [16]byte
-	var sport, dport uint16
 	var hdr int
 	switch f[l3] >> 4 {
 	case 4:
-		ihl := int(f[l3]&0xf) * 4
-		if ihl < 20 || len(frame) < l3+ihl+8 || f[l3+9] != 17 {
-			return 0
-		}
 		copy(src[:4], f[l3+12:l3+16])
 		copy(dst[:4], f[l3+16:l3+20])
-		sport = binary.BigEndian.Uint16(f[l3+ihl:])
-		dport = binary.BigEndian.Uint16(f[l3+ihl+2:])
 		hdr = 20
 	case 6:
-		if len(frame) < l3+48 {
+		if l4 < l3+40 {
 			return 0
 		}
 		copy(src[:], f[l3+8:l3+24])
 		copy(dst[:], f[l3+24:l3+40])
-		l4 := udpOffset6(frame, l3)
-		if l4 < 0 {
-			return 0
-		}
-		sport = binary.BigEndian.Uint16(f[l4:])
-		dport = binary.BigEndian.Uint16(f[l4+2:])
 		hdr = 40
 	default:
 		return 0
 	}
+	sport := binary.BigEndian.Uint16(f[l4:])
+	dport := binary.BigEndian.Uint16(f[l4+2:])
 	ulen := 8 + len(body)
 	n := l3 + hdr + ulen
 	if n > len(f) || ulen > 0xffff {
@@ -126,29 +117,6 @@ func replyFrame(frame []byte, l3 int, body []byte) int {
 	}
 	binary.BigEndian.PutUint16(u[6:], c)
 	return n
-}
-
-// udpOffset6 returns where the UDP header of an IPv6 datagram at l3
-// starts, skipping hop-by-hop, routing and destination options headers
-// (as the data plane's parser), or -1.
-func udpOffset6(frame []byte, l3 int) int {
-	next, off := frame[l3+6], l3+40
-	for {
-		switch next {
-		case 17:
-			if off+8 > len(frame) {
-				return -1
-			}
-			return off
-		case 0, 43, 60:
-			if off+8 > len(frame) {
-				return -1
-			}
-			next, off = frame[off], off+8+int(frame[off+1])*8
-		default:
-			return -1
-		}
-	}
 }
 
 // sum16 adds b to the one's complement sum as 16-bit big-endian words.

@@ -75,29 +75,29 @@ func TestReplyFrame(t *testing.T) {
 		name     string
 		in, want gopacket.SerializableLayer
 		vlan     bool
-		l3       int
+		l3, l4   int
 	}{
-		{"ipv4", v4("10.201.0.1", "10.201.0.2", 0xb8), v4("10.201.0.2", "10.201.0.1", 0xb8), false, 14},
-		{"ipv4 vlan", v4("10.201.0.1", "10.201.0.2", 0), v4("10.201.0.2", "10.201.0.1", 0), true, 18},
+		{"ipv4", v4("10.201.0.1", "10.201.0.2", 0xb8), v4("10.201.0.2", "10.201.0.1", 0xb8), false, 14, 34},
+		{"ipv4 vlan", v4("10.201.0.1", "10.201.0.2", 0), v4("10.201.0.2", "10.201.0.1", 0), true, 18, 38},
 		{"ipv4 options", func() gopacket.SerializableLayer {
 			ip := v4("10.201.0.1", "10.201.0.2", 0)
 			ip.Options = []layers.IPv4Option{{OptionType: 1}, {OptionType: 1}, {OptionType: 1}, {OptionType: 0}}
 			return ip
-		}(), v4("10.201.0.2", "10.201.0.1", 0), false, 14},
-		{"ipv6", v6("fd00::1", "fd00::2"), v6("fd00::2", "fd00::1"), false, 14},
+		}(), v4("10.201.0.2", "10.201.0.1", 0), false, 14, 38},
+		{"ipv6", v6("fd00::1", "fd00::2"), v6("fd00::2", "fd00::1"), false, 14, 54},
 	} {
 		in := udpFrame(t, cliMAC, portMAC, tc.in, tc.vlan, 5070, 5060, req)
 		want := udpFrame(t, portMAC, cliMAC, tc.want, tc.vlan, 5060, 5070, body)
 		frame := append(make([]byte, 0, 2048), in...)
-		n := replyFrame(frame, tc.l3, body)
+		n := replyFrame(frame, tc.l3, tc.l4, body)
 		if got := frame[:n]; !bytes.Equal(got, want) {
 			t.Errorf("%s: got\n% x\nwant\n% x", tc.name, got, want)
 		}
 		short := append(make([]byte, 0, tc.l3+20), in[:tc.l3+20]...)
-		if replyFrame(short, tc.l3, body) != 0 || !bytes.Equal(short, in[:tc.l3+20]) {
+		if replyFrame(short, tc.l3, tc.l4, body) != 0 || !bytes.Equal(short, in[:tc.l3+20]) {
 			t.Errorf("%s: a frame without room was rewritten", tc.name)
 		}
-		if a := testing.AllocsPerRun(50, func() { replyFrame(append(frame[:0], in...), tc.l3, body) }); a != 0 {
+		if a := testing.AllocsPerRun(50, func() { replyFrame(append(frame[:0], in...), tc.l3, tc.l4, body) }); a != 0 {
 			t.Errorf("%s: %v allocations", tc.name, a)
 		}
 	}
