@@ -3,13 +3,9 @@ package replay_test
 import (
 	"encoding/binary"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
-
-	"github.com/google/gopacket/layers"
-	"github.com/google/gopacket/pcapgo"
 
 	"github.com/sara-lb/sara/dpdk/replay"
 )
@@ -54,15 +50,7 @@ func keyOf(t *testing.T, b []byte) flowKey {
 func TestReplayForwardsSessionsStickyAndCountsDrops(t *testing.T) {
 	dir := t.TempDir()
 	in, out := filepath.Join(dir, "in.pcap"), filepath.Join(dir, "out.pcap")
-	f, err := os.Create(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pw := pcapgo.NewWriter(f)
-	if err := pw.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
-		t.Fatal(err)
-	}
-	fw := &frameWriter{t: t, w: pw, ts: time.Unix(1700000000, 0)}
+	fw := &frameWriter{t: t}
 	other := netip.MustParseAddr("10.0.0.7")
 	wantDrops := map[string]uint64{}
 	valid := 0
@@ -114,7 +102,7 @@ func TestReplayForwardsSessionsStickyAndCountsDrops(t *testing.T) {
 		fw.raw(fw.udp4(client(8), vip4, 1, 2, 10)[:14+10])
 		wantDrops["l3_truncated"]++
 	}
-	if err := f.Close(); err != nil {
+	if err := replay.WriteFrames(in, fw.frames, time.Unix(1700000000, 0), time.Microsecond); err != nil {
 		t.Fatal(err)
 	}
 
@@ -123,8 +111,8 @@ func TestReplayForwardsSessionsStickyAndCountsDrops(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := res.Counters
-	if res.Frames != uint64(fw.n) || c.RX != uint64(fw.n) {
-		t.Fatalf("frames %d, rx %d, written %d", res.Frames, c.RX, fw.n)
+	if res.Frames != uint64(len(fw.frames)) || c.RX != uint64(len(fw.frames)) {
+		t.Fatalf("frames %d, rx %d, written %d", res.Frames, c.RX, len(fw.frames))
 	}
 	for reason, n := range wantDrops {
 		if c.Drops[reason] != n {

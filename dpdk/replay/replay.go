@@ -12,6 +12,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/google/gopacket"
+	"github.com/google/gopacket/layers"
 	"github.com/google/gopacket/pcapgo"
 
 	"github.com/sara-lb/sara/dpdk/dataplane"
@@ -53,6 +55,31 @@ func CountFrames(path string) (uint64, error) {
 		}
 		n++
 	}
+}
+
+// WriteFrames writes frames to a new Ethernet capture at path, the first
+// stamped t0 and each next one gap later (a replay's input, say).
+func WriteFrames(path string, frames [][]byte, t0 time.Time, gap time.Duration) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := pcapgo.NewWriter(f)
+	err = w.WriteFileHeader(65535, layers.LinkTypeEthernet)
+	for i, b := range frames {
+		if err != nil {
+			break
+		}
+		err = w.WritePacket(gopacket.CaptureInfo{Timestamp: t0.Add(time.Duration(i) * gap), CaptureLength: len(b),
+			Length: len(b)}, b)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("replay: %s: %w", path, err)
+	}
+	return nil
 }
 
 // ReadFrames returns every frame of a capture (a replay's output, say).

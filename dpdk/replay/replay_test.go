@@ -3,14 +3,12 @@ package replay_test
 import (
 	"net"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/google/gopacket"
 	"github.com/google/gopacket/layers"
-	"github.com/google/gopacket/pcapgo"
 
 	"github.com/sara-lb/sara/dpdk/dataplane"
 	"github.com/sara-lb/sara/dpdk/eal/ealtest"
@@ -28,22 +26,14 @@ var (
 	servers = [][6]byte{{2, 0, 0, 0, 0, 1}, {2, 0, 0, 0, 0, 2}, {2, 0, 0, 0, 0, 3}}
 )
 
-// frameWriter builds frames with gopacket and appends them to a pcap.
+// frameWriter builds frames with gopacket and collects them for a capture
+// (writePcap).
 type frameWriter struct {
-	t  *testing.T
-	w  *pcapgo.Writer
-	ts time.Time
-	n  int
+	t      *testing.T
+	frames [][]byte
 }
 
-func (fw *frameWriter) raw(b []byte) {
-	fw.ts = fw.ts.Add(time.Microsecond)
-	ci := gopacket.CaptureInfo{Timestamp: fw.ts, CaptureLength: len(b), Length: len(b)}
-	if err := fw.w.WritePacket(ci, b); err != nil {
-		fw.t.Fatal(err)
-	}
-	fw.n++
-}
+func (fw *frameWriter) raw(b []byte) { fw.frames = append(fw.frames, b) }
 
 func (fw *frameWriter) layers(ls ...gopacket.SerializableLayer) []byte {
 	buf := gopacket.NewSerializeBuffer()
@@ -109,17 +99,10 @@ func publishAll(dp *dataplane.Dataplane) (func(), error) {
 // directory and returns its path.
 func writePcap(t *testing.T, build func(fw *frameWriter)) string {
 	t.Helper()
+	fw := &frameWriter{t: t}
+	build(fw)
 	path := filepath.Join(t.TempDir(), "in.pcap")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pw := pcapgo.NewWriter(f)
-	if err := pw.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
-		t.Fatal(err)
-	}
-	build(&frameWriter{t: t, w: pw, ts: time.Unix(1700000000, 0)})
-	if err := f.Close(); err != nil {
+	if err := replay.WriteFrames(path, fw.frames, time.Unix(1700000000, 0), time.Microsecond); err != nil {
 		t.Fatal(err)
 	}
 	return path

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -14,9 +13,9 @@ import (
 
 	"github.com/google/gopacket"
 	"github.com/google/gopacket/layers"
-	"github.com/google/gopacket/pcapgo"
 
 	"github.com/sara-lb/sara/dpdk/dataplane"
+	"github.com/sara-lb/sara/dpdk/replay"
 	"github.com/sara-lb/sara/engine/announce"
 	"github.com/sara-lb/sara/engine/cluster"
 	"github.com/sara-lb/sara/mgmt/auth"
@@ -59,14 +58,7 @@ const loadFrames = 4096
 func annLoadedPath(b *testing.B) (*Path, *dataplane.Dataplane) {
 	b.Helper()
 	in := filepath.Join(b.TempDir(), "load.pcap")
-	f, err := os.Create(in)
-	if err != nil {
-		b.Fatal(err)
-	}
-	pw := pcapgo.NewWriter(f)
-	if err := pw.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
-		b.Fatal(err)
-	}
+	frames := make([][]byte, 0, loadFrames)
 	client := annClient.As4()
 	for i := range loadFrames {
 		client[2], client[3] = byte(i>>8), byte(i)
@@ -81,13 +73,9 @@ func annLoadedPath(b *testing.B) (*Path, *dataplane.Dataplane) {
 			eth, ip, udp, gopacket.Payload(make([]byte, 18))); err != nil {
 			b.Fatal(err)
 		}
-		frame := buf.Bytes()
-		ci := gopacket.CaptureInfo{Timestamp: annT0, CaptureLength: len(frame), Length: len(frame)}
-		if err := pw.WritePacket(ci, frame); err != nil {
-			b.Fatal(err)
-		}
+		frames = append(frames, buf.Bytes())
 	}
-	if err := f.Close(); err != nil {
+	if err := replay.WriteFrames(in, frames, annT0, 0); err != nil {
 		b.Fatal(err)
 	}
 	dp, err := dataplane.New(dataplane.Config{VIPs: []netip.Addr{annVIP},

@@ -4,14 +4,12 @@ import (
 	"bytes"
 	"net"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/google/gopacket"
 	"github.com/google/gopacket/layers"
-	"github.com/google/gopacket/pcapgo"
 
 	"github.com/sara-lb/sara/dpdk/dataplane"
 	"github.com/sara-lb/sara/dpdk/replay"
@@ -127,24 +125,14 @@ func TestRefusedCallsAnswered(t *testing.T) {
 		sipReq("OPTIONS", "opt@x", ""), sipReq("BYE", "est@x", "s1")}
 	dir := t.TempDir()
 	in, out := filepath.Join(dir, "in.pcap"), filepath.Join(dir, "out.pcap")
-	f, err := os.Create(in)
-	if err != nil {
+	var frames [][]byte
+	for _, m := range msgs {
+		frames = append(frames, udpFrame(t, cliMAC, portMAC, ip(), false, 5070, 5060, m))
+	}
+	frames = append(frames, udpFrame(t, cliMAC, portMAC, ip(), false, 30000, 20000, make([]byte, 172)))
+	if err := replay.WriteFrames(in, frames, time.Unix(1_800_000_000, 0).Add(time.Millisecond), time.Millisecond); err != nil {
 		t.Fatal(err)
 	}
-	w := pcapgo.NewWriter(f)
-	_ = w.WriteFileHeader(65535, layers.LinkTypeEthernet)
-	ts := time.Unix(1_800_000_000, 0)
-	write := func(b []byte) {
-		ts = ts.Add(time.Millisecond)
-		if err := w.WritePacket(gopacket.CaptureInfo{Timestamp: ts, CaptureLength: len(b), Length: len(b)}, b); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, m := range msgs {
-		write(udpFrame(t, cliMAC, portMAC, ip(), false, 5070, 5060, m))
-	}
-	write(udpFrame(t, cliMAC, portMAC, ip(), false, 30000, 20000, make([]byte, 172)))
-	f.Close()
 
 	servers := [][6]byte{{2, 0, 0, 0, 0, 1}, {2, 0, 0, 0, 0, 2}}
 	seq := dataplane.RoundRobin([]cluster.ServerID{0, 1}, 1024)
