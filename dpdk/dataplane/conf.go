@@ -8,6 +8,7 @@ package dataplane
 import "C"
 
 import (
+	"encoding/binary"
 	"unsafe"
 )
 
@@ -66,15 +67,40 @@ func (d *Dataplane) buildConf() (err error) {
 	}
 	for _, p := range cfg.SIPPortsUDP {
 		c.udp_class[p] = classSIP
-		c.udp_sip[p/64] |= 1 << (p % 64)
+		setPortBit(&c.udp_sip, &c.udp_sip_any, p)
 	}
 	for _, p := range cfg.SIPPortsTCP {
 		c.tcp_class[p] = classSIP
-		c.tcp_sig[p/64] |= 1 << (p % 64)
+		setPortBit(&c.tcp_sig, &c.tcp_sig_any, p)
 	}
 	for _, p := range cfg.RTSPPortsTCP {
 		c.tcp_class[p] = classRTSP
-		c.tcp_sig[p/64] |= 1 << (p % 64)
+		setPortBit(&c.tcp_sig, &c.tcp_sig_any, p)
 	}
 	return nil
+}
+
+// portBitmap is a port bitmap of struct dp_conf (udp_sip, tcp_sig).
+type portBitmap = [65536 / 64]C.uint64_t
+
+// portSummary is the summary word of a port bitmap (udp_sip_any, tcp_sig_any).
+type portSummary = C.uint64_t
+
+// setPortBit sets port p in a port bitmap and in its summary word.
+func setPortBit(bits *portBitmap, any *portSummary, p uint16) {
+	bits[p/64] |= 1 << (p % 64)
+	*any |= 1 << C.dp_port_summary_bit(C.uint16_t(p))
+}
+
+// portBit is the worker's question (dp_port_bit) for port p, in host order.
+func portBit(bits *portBitmap, any portSummary, p uint16) bool {
+	var be [2]byte
+	binary.BigEndian.PutUint16(be[:], p) // the port as it is in the frame
+	return C.dp_port_bit(&bits[0], any, C.uint16_t(binary.NativeEndian.Uint16(be[:]))) == 1
+}
+
+// summaryHas tells whether the summary word lets port p (host order)
+// through to the bitmap.
+func summaryHas(any portSummary, p uint16) bool {
+	return any>>C.dp_port_summary_bit(C.uint16_t(p))&1 == 1
 }

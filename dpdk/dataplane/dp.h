@@ -152,12 +152,34 @@ struct dp_conf {
 	uint8_t pad[2];
 	struct dp_xtable *xt;       /* expectation table, written by Go only */
 	/* The per-frame questions of the class arrays below, one bit per port
-	 * (8 KiB each, not 64: fewer cache lines and pages for the hot path). */
+	 * (8 KiB each, not 64: fewer cache lines and pages for the hot path),
+	 * each behind a summary word: bit dp_port_summary_bit(port) is set
+	 * when some port of the bitmap maps to it, so most frames are answered
+	 * without touching the bitmap (a random port's line is a miss). */
+	uint64_t udp_sip_any;
+	uint64_t tcp_sig_any;
 	uint64_t udp_sip[65536 / 64]; /* UDP destination port: SIP (Go decides by Call-ID) */
 	uint64_t tcp_sig[65536 / 64]; /* TCP destination port: SIP or RTSP (segments held for Go) */
 	uint8_t udp_class[65536]; /* timeout class by UDP destination port */
 	uint8_t tcp_class[65536]; /* timeout class by TCP destination port */
 };
+
+/* dp_port_summary_bit is a port's bit (host order) in the summary word of
+ * a port bitmap of struct dp_conf: its low six bits folded with the next
+ * six, so that the SIP ports do not share a bit with a range of even media
+ * ports. */
+static inline unsigned dp_port_summary_bit(uint16_t port) { return (port ^ (port >> 6)) & 63; }
+
+/* dp_port_bit tells whether port (network order) is set in a port bitmap of
+ * struct dp_conf; any is the bitmap's summary word, which rules most ports
+ * out without a load. */
+static inline int dp_port_bit(const uint64_t *bits, uint64_t any, uint16_t port_be)
+{
+	uint16_t p = rte_be_to_cpu_16(port_be);
+	if (likely(!((any >> dp_port_summary_bit(p)) & 1)))
+		return 0;
+	return (bits[p >> 6] >> (p & 63)) & 1;
+}
 
 /* Published by Go: a new one replaces the old by pointer swap. */
 struct dp_policy {

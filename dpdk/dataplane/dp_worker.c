@@ -116,14 +116,6 @@ static inline int dp_sig_send(struct dp_worker *w, struct rte_mbuf *m, uint8_t k
 
 static inline int dp_is_sig_class(uint8_t c) { return c == DP_TC_SIP || c == DP_TC_RTSP; }
 
-/* dp_port_bit tells whether port (network order) is set in a bitmap of
- * struct dp_conf. */
-static inline int dp_port_bit(const uint64_t *bits, uint16_t port_be)
-{
-	uint16_t p = rte_be_to_cpu_16(port_be);
-	return (bits[p >> 6] >> (p & 63)) & 1;
-}
-
 /* dp_rand32 is the worker's xorshift32: a cheap draw per admission decision. */
 static inline uint32_t dp_rand32(struct dp_worker *w)
 {
@@ -319,7 +311,7 @@ static void dp_stage(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, u
 				dp_sig_send(w, m, DP_SIG_GATEWAY, DP_SIG_DROP, pi);
 		}
 		if (r < 0 && sig && pk[i].proto == IPPROTO_UDP &&
-		    dp_port_bit(c->udp_sip, pk[i].family == 4 ? pk[i].k4.dport : pk[i].k6.dport) &&
+		    dp_port_bit(c->udp_sip, c->udp_sip_any, pk[i].family == 4 ? pk[i].k4.dport : pk[i].k6.dport) &&
 		    dp_sig_send(w, m, DP_SIG_DECIDE, DP_SIG_DROP, pi) == 0)
 			continue; /* Go decides by Call-ID and hands it back */
 		/* address resolution for the VIPs: ARP, or IPv6 neighbour discovery */
@@ -432,7 +424,7 @@ static void dp_finish(struct dp_worker *w, struct dp_pkt_burst *st, const struct
 			drop[ndrop++] = m;
 			continue;
 		}
-		if (sig && pk[i].proto == IPPROTO_TCP && dp_port_bit(c->tcp_sig, fam6 ? pk[i].k6.dport : pk[i].k4.dport)) {
+		if (sig && pk[i].proto == IPPROTO_TCP && dp_port_bit(c->tcp_sig, c->tcp_sig_any, fam6 ? pk[i].k6.dport : pk[i].k4.dport)) {
 			const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
 			uint32_t pay = pk[i].l4_off + (uint32_t)(d[pk[i].l4_off + 12] >> 4) * 4;
 			if (pay < pk[i].l4_end && dp_sig_send(w, m, DP_SIG_HOLD, (uint16_t)s, pi) == 0)
