@@ -65,7 +65,8 @@ func goBenchmarks(res map[string]any) error {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "bench: go benchmarks of %s\n", strings.Join(pkgs, " "))
-	args := append([]string{"test", "-run", "^$", "-bench", ".", "-benchmem", "-benchtime", "200ms"}, pkgs...)
+	args := append([]string{"test", "-run", "^$", "-bench", ".", "-benchmem", "-benchtime", "200ms",
+		"-count", fmt.Sprint(goBenchRuns)}, pkgs...)
 	cmd := exec.Command("go", args...)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output() // a failing package still leaves the others' results
@@ -73,7 +74,7 @@ func goBenchmarks(res map[string]any) error {
 		res["go_bench_failed"] = failed
 		fmt.Fprintf(os.Stderr, "bench: go %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
-	rs := parseGoBench(out)
+	rs := bestRuns(parseGoBench(out))
 	allocs := map[string]float64{}
 	for _, r := range rs {
 		if a, ok := r.metrics["allocs/op"]; ok {
@@ -87,6 +88,48 @@ func goBenchmarks(res map[string]any) error {
 		res["announce_p99_note"] = "BenchmarkAnnounceToInstall failed: see go_bench_failed"
 	}
 	return nil
+}
+
+// goBenchRuns is how often each Go benchmark runs (go test -count). The
+// benchmarks share CPU 0 with the Go runtime of everything else on the
+// machine, so, as with the throughput runs, a figure is the best of its
+// runs (bestRuns).
+const goBenchRuns = 3
+
+// bestRuns keeps one result per benchmark, in first-seen order: the run with
+// the lowest p99 metric when the benchmark reports one, else the lowest
+// ns/op (other work on a shared CPU only ever slows a run down), with the
+// highest allocs/op and B/op of all its runs (an allocation is not noise).
+func bestRuns(rs []goResult) []goResult {
+	var out []goResult
+	at := map[string]int{}
+	key := func(r goResult) float64 {
+		if v, ok := p99us(r.metrics); ok {
+			return v
+		}
+		return r.metrics["ns/op"]
+	}
+	for _, r := range rs {
+		i, seen := at[r.name]
+		if !seen {
+			at[r.name] = len(out)
+			out = append(out, r)
+			continue
+		}
+		best := out[i]
+		if key(r) < key(best) {
+			best = r
+		}
+		for _, unit := range []string{"allocs/op", "B/op"} {
+			a, aok := out[i].metrics[unit]
+			b, bok := r.metrics[unit]
+			if aok || bok {
+				best.metrics[unit] = max(a, b)
+			}
+		}
+		out[i] = best
+	}
+	return out
 }
 
 // announce adds the p99 figures of BenchmarkAnnounceToInstall to res, and

@@ -50,6 +50,34 @@ PASS
 	}
 }
 
+func TestBestRuns(t *testing.T) {
+	out := []byte(`pkg: github.com/sara-lb/sara/engine/inspect/sip
+BenchmarkInspectINVITE-2   	  300000	      1500 ns/op	       0 B/op	       0 allocs/op
+BenchmarkInspectACK-2      	  300000	      3000 ns/op	      16 B/op	       1 allocs/op
+BenchmarkInspectINVITE-2   	  300000	      1000 ns/op	       0 B/op	       0 allocs/op
+BenchmarkInspectACK-2      	  300000	      2500 ns/op	       0 B/op	       0 allocs/op
+BenchmarkInspectINVITE-2   	  300000	      1200 ns/op	       0 B/op	       0 allocs/op
+pkg: github.com/sara-lb/sara/engine/sigpath
+BenchmarkAnnounceToInstall/udp-2	 1000	 9000 ns/op	 20.5 p99-µs	 8 allocs/op
+BenchmarkAnnounceToInstall/udp-2	 1000	 9900 ns/op	 12.5 p99-µs	 8 allocs/op
+`)
+	rs := bestRuns(parseGoBench(out))
+	if len(rs) != 3 || rs[0].name != "sip.InspectINVITE" || rs[1].name != "sip.InspectACK" ||
+		rs[2].name != "sigpath.AnnounceToInstall/udp" {
+		t.Fatalf("results: %+v", rs)
+	}
+	if rs[0].metrics["ns/op"] != 1000 {
+		t.Errorf("INVITE: %v ns/op, want the fastest run's 1000", rs[0].metrics["ns/op"])
+	}
+	// a slower ACK run allocated: the allocation stays, though the fastest run is kept
+	if m := rs[1].metrics; m["ns/op"] != 2500 || m["allocs/op"] != 1 || m["B/op"] != 16 {
+		t.Errorf("ACK: %v", m)
+	}
+	if v, _ := p99us(rs[2].metrics); v != 12.5 || rs[2].metrics["ns/op"] != 9900 {
+		t.Errorf("announce: %v, want the run with the lowest p99 (12.5 µs, 9900 ns/op)", rs[2].metrics)
+	}
+}
+
 func TestParseStatsAndSlope(t *testing.T) {
 	lines := []string{
 		`{"level":"info","ts":"2026-11-25T22:00:00.000Z","msg":"stats","rx_mpps":"1.000","flows_live":0}`,
