@@ -104,7 +104,7 @@ func bestRuns(rs []goResult) []goResult {
 	var out []goResult
 	at := map[string]int{}
 	key := func(r goResult) float64 {
-		if v, ok := p99us(r.metrics); ok {
+		if v, ok := quantileUS(r.metrics, "p99"); ok {
 			return v
 		}
 		return r.metrics["ns/op"]
@@ -132,34 +132,62 @@ func bestRuns(rs []goResult) []goResult {
 	return out
 }
 
-// announce adds the p99 figures of BenchmarkAnnounceToInstall to res, and
-// for a sub-benchmark run under forwarding load (udp-loaded) the rate the
-// data plane forwarded meanwhile (its bg-Mpps metric) as
-// announce_bg_mpps_<case>.
+// minLoadedMpps is the background load under which the issue defines the
+// announce-to-install latency: at least 5 Mpps forwarded meanwhile.
+const minLoadedMpps = 5
+
+// announce adds the figures of BenchmarkAnnounceToInstall to res: for each
+// sub-benchmark its p50 and p99 (announce_p50_us_<case>,
+// announce_p99_us_<case>) and, for a case run under forwarding load
+// (udp-loaded), the rate the data plane forwarded meanwhile (its bg-Mpps
+// metric) as announce_bg_mpps_<case>. announce_p50_us and announce_p99_us
+// are the latency under load, the loaded case that forwarded at least
+// minLoadedMpps; without one, the worst case's p99, and announce_p99_note
+// says which case the figures are and why.
 func announce(rs []goResult, res map[string]any) {
+	res["announce_p50_us"] = nil
 	res["announce_p99_us"] = nil
 	res["announce_p99_note"] = "BenchmarkAnnounceToInstall not found in engine/announce or engine/sigpath"
-	worst := -1.0
+	worst, loaded := -1.0, false
 	for _, r := range rs {
 		_, sub, ok := strings.Cut(r.name, ".AnnounceToInstall")
 		if !ok || (sub != "" && sub[0] != '/') {
 			continue
 		}
-		v, ok := p99us(r.metrics)
+		v, ok := quantileUS(r.metrics, "p99")
 		if !ok {
 			res["announce_p99_note"] = "BenchmarkAnnounceToInstall reports no p99 metric"
 			continue
 		}
+		p50, has50 := quantileUS(r.metrics, "p50")
+		bg, hasBG := r.metrics["bg-Mpps"] // the worker's forwarding rate meanwhile
 		if sub != "" {
 			res["announce_p99_us_"+sub[1:]] = round3(v)
-			if bg, ok := r.metrics["bg-Mpps"]; ok { // the worker's forwarding rate meanwhile
+			if has50 {
+				res["announce_p50_us_"+sub[1:]] = round3(p50)
+			}
+			if hasBG {
 				res["announce_bg_mpps_"+sub[1:]] = round3(bg)
 			}
 		}
-		if v > worst { // the slowest case (e.g. over UDP rather than in process)
+		switch {
+		case hasBG && bg >= minLoadedMpps && (!loaded || v > worst):
+			loaded, worst = true, v
+		case !loaded && v > worst: // no loaded case yet: the slowest one
 			worst = v
-			res["announce_p99_us"] = round3(v)
-			res["announce_p99_note"] = "worst case of BenchmarkAnnounceToInstall" + sub
+		default:
+			continue
+		}
+		res["announce_p99_us"] = round3(v)
+		res["announce_p50_us"] = nil
+		if has50 {
+			res["announce_p50_us"] = round3(p50)
+		}
+		if loaded {
+			res["announce_p99_note"] = fmt.Sprintf("BenchmarkAnnounceToInstall%s: under %.1f Mpps of forwarding", sub, bg)
+		} else {
+			res["announce_p99_note"] = "worst case of BenchmarkAnnounceToInstall" + sub +
+				fmt.Sprintf(": no case forwarded %d Mpps meanwhile", minLoadedMpps)
 		}
 	}
 }
@@ -218,11 +246,12 @@ func sipRate(rs []goResult) any {
 	return int(3e9 / ns)
 }
 
-// p99us finds a p99 metric (units like p99-us, p99_ns, p99-ms) in microseconds.
-func p99us(m map[string]float64) (float64, bool) {
+// quantileUS finds a quantile metric q ("p50", "p99"; units like p99-us,
+// p99_ns, p99-ms) in microseconds.
+func quantileUS(m map[string]float64, q string) (float64, bool) {
 	for unit, v := range m {
 		u := strings.ToLower(unit)
-		if !strings.Contains(u, "p99") {
+		if !strings.Contains(u, q) {
 			continue
 		}
 		switch {

@@ -4,7 +4,7 @@
 //
 //	{"sara_mpps": X, "testpmd_mpps": Y, "ratio": X/Y, "flows": N,
 //	 "mix_100k_ratio": ..., "b64_1m_ratio": ..., "new_flows_per_s": ...,
-//	 "bytes_per_flow": ..., "sip_msgs_per_s": ..., "announce_p99_us": ..., ...}
+//	 "bytes_per_flow": ..., "sip_msgs_per_s": ..., "announce_p50_us": ..., "announce_p99_us": ..., ...}
 //
 // Throughput cases (mix and 64-byte frames, 100k and 1M live flows, and a
 // session mix of SIP calls, RTSP sessions and background flows) run
