@@ -87,20 +87,20 @@ type portBitmap = [65536 / 64]C.uint64_t
 type portSummary = C.uint64_t
 
 // setPortBit sets port p in a port bitmap and in its summary word.
-func setPortBit(bits *portBitmap, any *portSummary, p uint16) {
+func setPortBit(bits *portBitmap, summary *portSummary, p uint16) {
 	bits[p/64] |= 1 << (p % 64)
-	*any |= 1 << C.dp_port_summary_bit(C.uint16_t(p))
+	*summary |= 1 << C.dp_port_summary_bit(C.uint16_t(p))
 }
 
 // portBit is the worker's question (dp_port_bit) for port p, in host order.
-func portBit(bits *portBitmap, any portSummary, p uint16) bool {
+func portBit(bits *portBitmap, summary portSummary, p uint16) bool {
 	var be [2]byte
 	binary.BigEndian.PutUint16(be[:], p) // the port as it is in the frame
-	return C.dp_port_bit(&bits[0], any, C.uint16_t(binary.NativeEndian.Uint16(be[:]))) == 1
+	return C.dp_port_bit(&bits[0], summary, C.uint16_t(binary.NativeEndian.Uint16(be[:]))) == 1
 }
 
 // summaryHas tells whether the summary word lets port p (host order)
 // through to the bitmap.
-func summaryHas(any portSummary, p uint16) bool {
-	return any>>C.dp_port_summary_bit(C.uint16_t(p))&1 == 1
+func summaryHas(summary portSummary, p uint16) bool {
+	return summary>>C.dp_port_summary_bit(C.uint16_t(p))&1 == 1
 }

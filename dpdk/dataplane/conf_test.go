@@ -24,18 +24,18 @@ func TestPortBit(t *testing.T) {
 	}
 	for name, ports := range sets {
 		var bits portBitmap
-		var any portSummary
+		var summary portSummary
 		in := map[uint16]bool{}
 		for _, p := range ports {
-			setPortBit(&bits, &any, p)
+			setPortBit(&bits, &summary, p)
 			in[p] = true
 		}
 		passed := 0 // ports the summary lets through
 		for p := 0; p < 65536; p++ {
-			if got := portBit(&bits, any, uint16(p)); got != in[uint16(p)] {
+			if got := portBit(&bits, summary, uint16(p)); got != in[uint16(p)] {
 				t.Fatalf("%s: port %d: dp_port_bit %v, configured %v", name, p, got, in[uint16(p)])
 			}
-			if summaryHas(any, uint16(p)) {
+			if summaryHas(summary, uint16(p)) {
 				passed++
 			}
 		}
