@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"os/exec"
 	"path"
@@ -120,6 +121,7 @@ func bestRuns(rs []goResult) []goResult {
 		if key(r) < key(best) {
 			best = r
 		}
+		best.metrics = maps.Clone(best.metrics) // the input's results stay as parsed
 		for _, unit := range []string{"allocs/op", "B/op"} {
 			a, aok := out[i].metrics[unit]
 			b, bok := r.metrics[unit]
