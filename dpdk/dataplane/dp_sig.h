@@ -136,29 +136,14 @@ struct dp_sigmsg {
 	uint64_t tsc;
 };
 
-/* dp_xmatch looks a new flow up in the expectation table: 1 and *out on a
- * match, 0 when nothing is expected, -1 when several servers expect it and
- * the client address does not tell them apart. Lock-free read; a side whose
- * port bit is clear is not looked up. */
-static inline int dp_xmatch(const struct dp_xtable *x, const uint8_t *src16, uint16_t sport_be,
-			    const uint8_t *dst16, uint16_t dport_be, uint8_t proto, struct dp_xcand *out)
+/* dp_xpick reads entry e (seqlocked) and picks the candidate for a flow
+ * from client address src16: a candidate with that client address, else
+ * one without a client address. Returns 1 and *out, 0 when no candidate
+ * fits, -1 when the fitting candidates of the chosen kind name different
+ * servers (several sessions of one client address, e.g. behind one NAT or
+ * one trunk, announced the same port). */
+static inline int dp_xpick(const struct dp_xentry *e, const uint8_t *src16, struct dp_xcand *out)
 {
-	struct dp_xkey k;
-	memset(&k, 0, sizeof(k));
-	memcpy(k.dst, dst16, 16);
-	k.dport = dport_be;
-	k.proto = proto;
-	void *data;
-	if (!dp_xport_maybe(x, 0, dport_be) || rte_hash_lookup_data(x->h, &k, &data) < 0) {
-		if (!dp_xport_maybe(x, 1, sport_be))
-			return 0;
-		memcpy(k.dst, src16, 16); /* the client's own endpoint */
-		k.dport = sport_be;
-		k.by_src = 1;
-		if (rte_hash_lookup_data(x->h, &k, &data) < 0)
-			return 0;
-	}
-	const struct dp_xentry *e = &x->e[(uintptr_t)data];
 	struct dp_xcand c[DP_XCANDS];
 	uint32_t n, s1;
 	for (;;) {
@@ -173,23 +158,71 @@ static inline int dp_xmatch(const struct dp_xtable *x, const uint8_t *src16, uin
 		if (__atomic_load_n(&e->seq, __ATOMIC_RELAXED) == s1)
 			break;
 	}
-	int any = -1;
+	int exact = -1, any = -1, exact_split = 0, any_split = 0;
 	for (uint32_t i = 0; i < n; i++) {
 		if (c[i].has_src) {
-			if (memcmp(c[i].src, src16, 16) == 0) {
-				*out = c[i];
-				return 1;
-			}
+			if (memcmp(c[i].src, src16, 16) != 0)
+				continue;
+			if (exact < 0)
+				exact = (int)i;
+			else if (c[exact].server != c[i].server)
+				exact_split = 1;
 		} else if (any < 0) {
 			any = (int)i;
 		} else if (c[any].server != c[i].server) {
-			return -1;
+			any_split = 1;
 		}
+	}
+	if (exact >= 0) {
+		if (exact_split)
+			return -1;
+		*out = c[exact];
+		return 1;
 	}
 	if (any < 0)
 		return 0;
+	if (any_split)
+		return -1;
 	*out = c[any];
 	return 1;
+}
+
+/* dp_xmatch looks a new flow up in the expectation table: 1 and *out on a
+ * match, 0 when nothing is expected, -1 when several servers expect it and
+ * neither key tells them apart. The client's own endpoint (by_src: its
+ * address and port, from its own offer) is asked first: it names one
+ * session even when several sessions of one client address were given the
+ * same destination port by different servers, and it exists before the
+ * server's answer is announced. When it is absent or names several
+ * servers, the destination (VIP, port) decides. Lock-free read; a side
+ * whose port bit is clear is not looked up. */
+static inline int dp_xmatch(const struct dp_xtable *x, const uint8_t *src16, uint16_t sport_be,
+			    const uint8_t *dst16, uint16_t dport_be, uint8_t proto, struct dp_xcand *out)
+{
+	struct dp_xkey k;
+	void *data;
+	int r = 0;
+	memset(&k, 0, sizeof(k));
+	k.proto = proto;
+	if (dp_xport_maybe(x, 1, sport_be)) {
+		memcpy(k.dst, src16, 16); /* the client's own endpoint */
+		k.dport = sport_be;
+		k.by_src = 1;
+		if (rte_hash_lookup_data(x->h, &k, &data) >= 0 &&
+		    (r = dp_xpick(&x->e[(uintptr_t)data], src16, out)) == 1)
+			return 1;
+	}
+	if (dp_xport_maybe(x, 0, dport_be)) {
+		memcpy(k.dst, dst16, 16);
+		k.dport = dport_be;
+		k.by_src = 0;
+		if (rte_hash_lookup_data(x->h, &k, &data) >= 0) {
+			int r2 = dp_xpick(&x->e[(uintptr_t)data], src16, out);
+			if (r2 != 0)
+				return r2;
+		}
+	}
+	return r;
 }
 
 #endif
