@@ -35,14 +35,7 @@ func TestExpectationPortFilter(t *testing.T) {
 			fw.raw(fw.udp4(client(4), vip4, 10003, 7003, 100)) // two servers expect it
 		}
 	})
-	cfg := baseConfig()
-	cfg.Signalling = true
-	res, err := replay.Run(cfg, in, filepath.Join(t.TempDir(), "out.pcap"), func(dp *dataplane.Dataplane) (func(), error) {
-		set := func(k dataplane.ExpectKey, cs ...dataplane.ExpectCand) {
-			if err := dp.ExpectSet(k, cs); err != nil {
-				t.Fatal(err)
-			}
-		}
+	res := replayExpecting(t, in, func(dp *dataplane.Dataplane, set expectSetter) {
 		set(udp(other, 7000), dataplane.ExpectCand{Server: 0})
 		set(udp(vip4, 7000), dataplane.ExpectCand{Src: client(0), Server: 2})
 		set(udp(other, 7000)) // removed: port 7000 still has the key above
@@ -55,11 +48,7 @@ func TestExpectationPortFilter(t *testing.T) {
 		if dp.ExpectLen() != 3 {
 			t.Errorf("ExpectLen %d, want 3", dp.ExpectLen())
 		}
-		return nil, dp.Publish(dataplane.Policy{Sequence: dataplane.RoundRobin([]cluster.ServerID{0}, 1024)})
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	c := res.Counters
 	if c.ExpectHit != 2 || c.ExpectAmbiguous != 1 {
 		t.Errorf("expect_hit %d (want 2), expect_ambiguous %d (want 1)", c.ExpectHit, c.ExpectAmbiguous)
@@ -100,14 +89,7 @@ func TestExpectationPrecedence(t *testing.T) {
 			fw.raw(fw.udp4(client(8), vip4, 20006, 7106, 100))
 		}
 	})
-	cfg := baseConfig()
-	cfg.Signalling = true
-	res, err := replay.Run(cfg, in, filepath.Join(t.TempDir(), "out.pcap"), func(dp *dataplane.Dataplane) (func(), error) {
-		set := func(k dataplane.ExpectKey, cs ...dataplane.ExpectCand) {
-			if err := dp.ExpectSet(k, cs); err != nil {
-				t.Fatal(err)
-			}
-		}
+	res := replayExpecting(t, in, func(_ *dataplane.Dataplane, set expectSetter) {
 		set(dst(7100), dataplane.ExpectCand{Src: client(5), Server: 1}, dataplane.ExpectCand{Src: client(5), Server: 2})
 		set(bySrc(client(5), 20000), dataplane.ExpectCand{Server: 2})
 		set(dst(7102), dataplane.ExpectCand{Src: client(6), Server: 1})
@@ -116,11 +98,7 @@ func TestExpectationPrecedence(t *testing.T) {
 		set(dst(7104), dataplane.ExpectCand{Src: client(7), Server: 2})
 		set(bySrc(client(8), 20006), dataplane.ExpectCand{Server: 1}, dataplane.ExpectCand{Server: 2})
 		set(dst(7106), dataplane.ExpectCand{Src: client(8), Server: 1}, dataplane.ExpectCand{Src: client(8), Server: 2})
-		return nil, dp.Publish(dataplane.Policy{Sequence: dataplane.RoundRobin([]cluster.ServerID{0}, 1024)})
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	c := res.Counters
 	if c.ExpectHit != 3 || c.ExpectAmbiguous != 1 {
 		t.Errorf("expect_hit %d (want 3), expect_ambiguous %d (want 1)", c.ExpectHit, c.ExpectAmbiguous)
@@ -132,4 +110,28 @@ func TestExpectationPrecedence(t *testing.T) {
 	if c.TX != 8 || res.Leaked != 0 {
 		t.Errorf("tx %d of 8 frames, %d mbufs leaked", c.TX, res.Leaked)
 	}
+}
+
+// expectSetter installs (or, without candidates, removes) an expectation.
+type expectSetter func(k dataplane.ExpectKey, cs ...dataplane.ExpectCand)
+
+// replayExpecting replays in with signalling on, after install has set
+// the expectations, every new flow selected on server 0 unless one places
+// it.
+func replayExpecting(t *testing.T, in string, install func(dp *dataplane.Dataplane, set expectSetter)) *replay.Result {
+	t.Helper()
+	cfg := baseConfig()
+	cfg.Signalling = true
+	res, err := replay.Run(cfg, in, filepath.Join(t.TempDir(), "out.pcap"), func(dp *dataplane.Dataplane) (func(), error) {
+		install(dp, func(k dataplane.ExpectKey, cs ...dataplane.ExpectCand) {
+			if err := dp.ExpectSet(k, cs); err != nil {
+				t.Fatal(err)
+			}
+		})
+		return nil, dp.Publish(dataplane.Policy{Sequence: dataplane.RoundRobin([]cluster.ServerID{0}, 1024)})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
 }
