@@ -144,6 +144,15 @@ static inline uint8_t *dp_ft_bucket4(const struct dp_ftable *t, uint32_t h)
 	return t->mem + (size_t)(h & t->mask) * DP_FT_WAYS * DP_FT4_ESZ;
 }
 
+/* dp_ft_lookup4_second scans only the second bucket of an IPv4 key (h1 =
+ * its first hash): for a caller that has scanned the first. */
+static inline uint8_t *dp_ft_lookup4_second(const struct dp_ftable *t, const struct dp_key4 *key, uint32_t h1)
+{
+	uint64_t k[2];
+	memcpy(k, key, 16);
+	return dp_ft_scan4(dp_ft_bucket4(t, dp_ft_alt(t, h1)), k[0], k[1]);
+}
+
 /* dp_ft_lookup4 is dp_ft_lookup for the IPv4 table (t->klen == 16), with
  * the entry size known at compile time. */
 static inline uint8_t *dp_ft_lookup4(const struct dp_ftable *t, const struct dp_key4 *key, uint32_t h1)
@@ -151,9 +160,7 @@ static inline uint8_t *dp_ft_lookup4(const struct dp_ftable *t, const struct dp_
 	uint64_t k[2];
 	memcpy(k, key, 16);
 	uint8_t *e = dp_ft_scan4(dp_ft_bucket4(t, h1), k[0], k[1]);
-	if (e != NULL)
-		return e;
-	return dp_ft_scan4(dp_ft_bucket4(t, dp_ft_alt(t, h1)), k[0], k[1]);
+	return e != NULL ? e : dp_ft_lookup4_second(t, key, h1);
 }
 
 /* dp_ft_lookup returns the entry of key (h1 = its first hash) or NULL. */

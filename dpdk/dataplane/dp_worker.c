@@ -385,9 +385,10 @@ static void dp_finish(struct dp_worker *w, struct dp_pkt_burst *st, const struct
 			rte_prefetch0(dp_ft_bucket4(&w->t4, dp_ft_alt(&w->t4, h1[i])));
 	}
 
-	/* Forward in arrival order. A first-pass hit stands until this burst
-	 * inserts a flow (an insert may move a resident to its other bucket);
-	 * anything else is looked up again, from cache. */
+	/* Forward in arrival order. The first pass stands until this burst
+	 * inserts a flow (an insert may move a resident to its other bucket):
+	 * a hit as it is, a miss with only the second bucket left to scan;
+	 * after an insert every key is looked up again, from cache. */
 	uint16_t smac_lo;
 	uint32_t smac_hi;
 	int inserted = 0;
@@ -402,7 +403,10 @@ static void dp_finish(struct dp_worker *w, struct dp_pkt_burst *st, const struct
 		if (likely(!fam6)) {
 			t = &w->t4;
 			key = &pk[i].k4;
-			e = likely(e1[i] != NULL && !inserted) ? e1[i] : dp_ft_lookup4(t, &pk[i].k4, h1[i]);
+			if (likely(!inserted))
+				e = likely(e1[i] != NULL) ? e1[i] : dp_ft_lookup4_second(t, &pk[i].k4, h1[i]);
+			else
+				e = dp_ft_lookup4(t, &pk[i].k4, h1[i]);
 		} else {
 			t = &w->t6;
 			key = &pk[i].k6;
