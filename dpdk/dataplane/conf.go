@@ -12,13 +12,14 @@ import (
 	"unsafe"
 )
 
-// Timeout classes (enum dp_tclass).
+// Timeout classes of a flow (enum dp_tclass), as in FlowRecord.Class: the
+// timeout a flow gets, and for SIP and RTSP, that it is signalling.
 const (
-	classUDP   = C.DP_TC_UDP
-	classTCP   = C.DP_TC_TCP
-	classSIP   = C.DP_TC_SIP
-	classRTSP  = C.DP_TC_RTSP
-	classMedia = C.DP_TC_MEDIA
+	ClassUDP   = C.DP_TC_UDP
+	ClassTCP   = C.DP_TC_TCP
+	ClassSIP   = C.DP_TC_SIP
+	ClassRTSP  = C.DP_TC_RTSP
+	ClassMedia = C.DP_TC_MEDIA
 )
 
 // buildConf writes the read-only worker configuration into DPDK memory.
@@ -62,19 +63,19 @@ func (d *Dataplane) buildConf() (err error) {
 		c.flow_events = 1
 	}
 	for p := range c.udp_class {
-		c.udp_class[p] = classUDP
-		c.tcp_class[p] = classTCP
+		c.udp_class[p] = ClassUDP
+		c.tcp_class[p] = ClassTCP
 	}
 	for _, p := range cfg.SIPPortsUDP {
-		c.udp_class[p] = classSIP
+		c.udp_class[p] = ClassSIP
 		setPortBit(&c.udp_sip, &c.udp_sip_any, p)
 	}
 	for _, p := range cfg.SIPPortsTCP {
-		c.tcp_class[p] = classSIP
+		c.tcp_class[p] = ClassSIP
 		setPortBit(&c.tcp_sig, &c.tcp_sig_any, p)
 	}
 	for _, p := range cfg.RTSPPortsTCP {
-		c.tcp_class[p] = classRTSP
+		c.tcp_class[p] = ClassRTSP
 		setPortBit(&c.tcp_sig, &c.tcp_sig_any, p)
 	}
 	return nil

@@ -142,8 +142,8 @@ func (d *Dataplane) writeServers(pol *C.struct_dp_policy) {
 	macs := unsafe.Slice((*[6]byte)(unsafe.Pointer(&pol.server_mac[0])), MaxServers)
 	copy(macs, d.cfg.ServerMACs)
 	t := d.cfg.Timeouts
-	for cl, dur := range map[int]time.Duration{classUDP: t.UDP, classTCP: t.TCP, classSIP: t.SIP,
-		classRTSP: t.RTSP, classMedia: t.Media} {
+	for cl, dur := range map[int]time.Duration{ClassUDP: t.UDP, ClassTCP: t.TCP, ClassSIP: t.SIP,
+		ClassRTSP: t.RTSP, ClassMedia: t.Media} {
 		pol.timeout_ms[cl] = C.uint32_t(dur.Milliseconds())
 	}
 }

@@ -85,3 +85,57 @@ func replayErr(t *testing.T, in string, setup func(*dataplane.Dataplane) error) 
 		func(dp *dataplane.Dataplane) (func(), error) { return nil, setup(dp) })
 	return err
 }
+
+// replayInstalled replays in with recs installed in the flow table first
+// (as a hot standby's are) and policy p published.
+func replayInstalled(t *testing.T, in string, recs []dataplane.FlowRecord, p dataplane.Policy) dataplane.Counters {
+	t.Helper()
+	cfg := baseConfig()
+	cfg.FlowEvents = true
+	res, err := replay.Run(cfg, in, filepath.Join(t.TempDir(), "out.pcap"), func(dp *dataplane.Dataplane) (func(), error) {
+		if n, err := dp.PushFlows(append([]dataplane.FlowRecord(nil), recs...)); err != nil || n != len(recs) {
+			t.Fatalf("pushed %d of %d: %v", n, len(recs), err)
+		}
+		return nil, dp.Publish(p)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Leaked != 0 {
+		t.Errorf("%d mbufs leaked", res.Leaked)
+	}
+	return res.Counters
+}
+
+// TestAdmissionOfEstablishedFlows checks SA2C on the packets of flows that
+// already exist: p_est degrades an established session's announced media
+// only, and reject-all lets only established signalling through.
+func TestAdmissionOfEstablishedFlows(t *testing.T) {
+	const rounds = 3
+	in := udpFlows(t, 3, rounds) // flow i: udpFlowKey(i)
+	est := uint8(dataplane.FlagEstablished)
+	recs := []dataplane.FlowRecord{
+		{Type: dataplane.FlowInstall, Key: udpFlowKey(0), Server: 1, Class: dataplane.ClassUDP, Flags: est},
+		{Type: dataplane.FlowInstall, Key: udpFlowKey(1), Server: 1, Class: dataplane.ClassMedia,
+			Flags: est | dataplane.FlagSecondary},
+		{Type: dataplane.FlowInstall, Key: udpFlowKey(2), Server: 1, Class: dataplane.ClassSIP, Flags: est},
+	}
+	seq := dataplane.RoundRobin([]cluster.ServerID{0}, 1024) // a new flow would go to 0
+
+	c := replayInstalled(t, in, recs, dataplane.Policy{Sequence: seq})
+	if c.FwdHit != 3*rounds || c.ServerPackets[1] != 3*rounds {
+		t.Fatalf("no pressure: fwd_hit %d, server packets %v, want all %d on server 1", c.FwdHit, c.ServerPackets, 3*rounds)
+	}
+
+	c = replayInstalled(t, in, recs, dataplane.Policy{Sequence: seq, PEst: 1})
+	if c.Drops["admission_media"] != rounds || c.TX != 2*rounds || c.ServerPackets[1] != 2*rounds {
+		t.Errorf("p_est=1: admission_media %d (want %d, the announced media), tx %d (want %d)",
+			c.Drops["admission_media"], rounds, c.TX, 2*rounds)
+	}
+
+	c = replayInstalled(t, in, recs, dataplane.Policy{Sequence: seq, RejectAll: true})
+	if c.Drops["admission_all"] != 2*rounds || c.TX != rounds || c.ServerPackets[1] != rounds {
+		t.Errorf("reject-all: admission_all %d (want %d), tx %d (want %d, the signalling flow)",
+			c.Drops["admission_all"], 2*rounds, c.TX, rounds)
+	}
+}
