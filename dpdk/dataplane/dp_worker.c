@@ -228,18 +228,24 @@ static inline int dp_new_flow(struct dp_worker *w, struct dp_ftable *t, const vo
 }
 
 /* dp_hit handles a packet of a known flow; returns the server or -reason-1.
- * The caller counts fwd_hit (once per burst). */
-static inline int dp_hit(struct dp_worker *w, struct dp_flow *f, const struct dp_policy *pol, uint32_t now)
+ * The caller counts fwd_hit (once per burst). calm says the policy admits
+ * every packet of an established flow (no SA2C pressure): the burst's
+ * caller reads that once instead of two policy fields per frame. */
+static inline int dp_hit(struct dp_worker *w, struct dp_flow *f, const struct dp_policy *pol, uint32_t now,
+			 int calm)
 {
 	f->last_seen = now;
 	f->packets++;
-	f->flags = (uint8_t)((f->flags & ~DP_F_ST_MASK) | DP_F_ST_ESTABLISHED);
-	/* l >= C: only established sessions' signalling passes (ending sessions frees capacity) */
-	if (unlikely(pol->reject_all) && !dp_is_sig_class(f->tclass))
-		return -DP_DROP_ADMIT_ALL - 1;
-	/* media of an established session degrades before sessions break (eq. 2, T3..C) */
-	if (pol->p_est && (f->flags & DP_F_ID_MASK) == DP_F_ID_SECONDARY && dp_rand32(w) < pol->p_est)
-		return -DP_DROP_ADMIT_MEDIA - 1;
+	if (unlikely((f->flags & DP_F_ST_MASK) != DP_F_ST_ESTABLISHED))
+		f->flags = (uint8_t)((f->flags & ~DP_F_ST_MASK) | DP_F_ST_ESTABLISHED);
+	if (unlikely(!calm)) {
+		/* l >= C: only established sessions' signalling passes (ending sessions frees capacity) */
+		if (pol->reject_all && !dp_is_sig_class(f->tclass))
+			return -DP_DROP_ADMIT_ALL - 1;
+		/* media of an established session degrades before sessions break (eq. 2, T3..C) */
+		if (pol->p_est && (f->flags & DP_F_ID_MASK) == DP_F_ID_SECONDARY && dp_rand32(w) < pol->p_est)
+			return -DP_DROP_ADMIT_MEDIA - 1;
+	}
 	if (unlikely(!pol->server_up[f->server])) {
 		if (!w->conf->failover_rebalance)
 			return -DP_DROP_SERVER_DOWN - 1;
@@ -367,8 +373,9 @@ static void dp_finish(struct dp_worker *w, struct dp_pkt_burst *st, const struct
 	struct dp_pkt *pk = st->pk;
 	const uint32_t *h1 = st->h1;
 	struct rte_mbuf *tx[DP_BURST_MAX], *drop[DP_BURST_MAX];
-	uint16_t ntx = 0, ndrop = 0, nhit = 0;
+	unsigned ntx = 0, ndrop = 0, nhit = 0;
 	const uint8_t sig = c->sig_enabled;
+	const int calm = !pol->reject_all && !pol->p_est;
 
 	/* IPv4: the first buckets (prefetched by dp_stage) scanned for the
 	 * whole burst first; a key not there has its second bucket prefetched
@@ -414,7 +421,7 @@ static void dp_finish(struct dp_worker *w, struct dp_pkt_burst *st, const struct
 		}
 		int s;
 		if (e != NULL) {
-			s = dp_hit(w, dp_ft_flow(t, e), pol, now);
+			s = dp_hit(w, dp_ft_flow(t, e), pol, now, calm);
 			nhit += s >= 0;
 		} else if (pk[i].proto == IPPROTO_TCP && c->tcp_syn_only &&
 			   (pk[i].tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) != RTE_TCP_SYN_FLAG) {
