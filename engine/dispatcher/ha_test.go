@@ -14,12 +14,12 @@ import (
 // flow map (what a snapshot sends) field for field; an expiry deletes it.
 func TestFlowRecordsRoundTripThePairsMap(t *testing.T) {
 	k := dataplane.FlowKey{Src: netip.MustParseAddrPort("192.0.2.7:30000"), Dst: netip.MustParseAddrPort("10.0.0.100:20000"), Proto: 17}
-	ev := dataplane.FlowRecord{Type: dataplane.FlowCreated, Key: k, Server: 2, Session: 77, Class: 4,
+	ev := dataplane.FlowRecord{Type: dataplane.FlowCreated, Key: k, Server: 2, Session: 77, Class: dataplane.ClassMedia,
 		Flags: dataplane.FlagValid | dataplane.FlagSecondary | dataplane.FlagEstablished}
 	now := time.Unix(1_700_000_000, 0)
 	r, ok := recordOfFlow(&ev, now)
 	if !ok || r.Op != ha.OpPut || r.Flow.Server != 2 || r.Flow.Session != 77 || r.Flow.Identity != session.Secondary ||
-		r.Flow.DPClass != 4 || r.Flow.DPFlags != ev.Flags || r.Flow.Key.Proto != session.UDP {
+		r.Flow.DPClass != dataplane.ClassMedia || r.Flow.DPFlags != ev.Flags || r.Flow.Key.Proto != session.UDP {
 		t.Fatalf("record %+v", r)
 	}
 	if b, err := ha.AppendRecord(nil, &r); err != nil {
