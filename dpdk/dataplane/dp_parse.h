@@ -110,11 +110,6 @@ static inline int dp_parse_ipv6(const uint8_t *d, uint32_t len, uint32_t off, st
 static_assert(offsetof(struct dp_key4, dst) == offsetof(struct dp_key4, src) + 4, "dp_key4: dst follows src");
 static_assert(offsetof(struct dp_key4, dport) == offsetof(struct dp_key4, sport) + 2, "dp_key4: dport follows sport");
 
-static inline uint16_t dp_be16(const uint8_t *d)
-{
-	return (uint16_t)((d[0] << 8) | d[1]);
-}
-
 /* dp_parse_fast4 parses the common frame — IPv4 without options, untagged
  * or under one 802.1Q tag, UDP or TCP, not a fragment, well formed — with
  * the checks of the full parser merged, and returns 1; any other frame
@@ -135,8 +130,10 @@ static inline int dp_parse_fast4(const uint8_t *d, uint32_t len, struct dp_pkt *
 	uint16_t et;
 	memcpy(&et, d + 12, 2);
 	const uint32_t off = et == rte_cpu_to_be_16(DP_ETH_VLAN) ? 18 : 14;
-	const uint8_t *ip = d + off; /* off + 14 <= len: every load below the length checks stays inside */
-	uint64_t h;		     /* version/IHL, TOS, total length, id, flags/fragment offset */
+	/* len >= 42 >= off + 24: the loads before the total length is checked
+	 * (ip - 2 to ip + 9) stay inside the frame */
+	const uint8_t *ip = d + off;
+	uint64_t h; /* version/IHL, TOS, total length, id, flags/fragment offset */
 	memcpy(&et, ip - 2, 2);
 	memcpy(&h, ip, 8);
 	if (et != rte_cpu_to_be_16(DP_ETH_IPV4) || (uint8_t)h != 0x45)
