@@ -244,7 +244,8 @@ static inline uint8_t *dp_ft_relocate(struct dp_ftable *t, uint8_t *b)
 
 /* dp_ft_insert_absent adds key, which the caller has just looked up and
  * not found (nothing written to the table since): no second scan for it.
- * Returns NULL when the key has no room; a new entry is as dp_ft_insert's. */
+ * Returns NULL when the key has no room. A new entry has the key and flags
+ * 0: the caller fills the flow and sets DP_F_VALID. */
 static inline uint8_t *dp_ft_insert_absent(struct dp_ftable *t, const void *key, uint32_t h1)
 {
 	uint8_t *b1 = dp_ft_bucket(t, h1), *b2 = dp_ft_bucket(t, dp_ft_alt(t, h1)), *e;
@@ -260,28 +261,13 @@ static inline uint8_t *dp_ft_insert_absent(struct dp_ftable *t, const void *key,
 	return e;
 }
 
-/* dp_ft_insert finds or adds key. *existed tells which; returns NULL when
- * the key has no room. A new entry has the key and flags 0: the caller
- * fills the flow and sets DP_F_VALID. */
+/* dp_ft_insert finds or adds key (dp_ft_insert_absent). *existed tells
+ * which; returns NULL when the key has no room. */
 static inline uint8_t *dp_ft_insert(struct dp_ftable *t, const void *key, uint32_t h1, int *existed)
 {
-	uint8_t *b1 = dp_ft_bucket(t, h1);
-	uint8_t *e = dp_ft_scan(t, b1, key);
-	uint8_t *b2 = dp_ft_bucket(t, dp_ft_alt(t, h1));
-	if (e == NULL)
-		e = dp_ft_scan(t, b2, key);
-	if (e != NULL) {
-		*existed = 1;
-		return e;
-	}
-	*existed = 0;
-	if ((e = dp_ft_free_slot(t, b1)) == NULL && (e = dp_ft_free_slot(t, b2)) == NULL &&
-	    (e = dp_ft_relocate(t, b1)) == NULL && (e = dp_ft_relocate(t, b2)) == NULL)
-		return NULL;
-	memcpy(e, key, t->klen);
-	dp_ft_flow(t, e)->flags = 0;
-	t->count++;
-	return e;
+	uint8_t *e = dp_ft_lookup(t, key, h1);
+	*existed = e != NULL;
+	return e != NULL ? e : dp_ft_insert_absent(t, key, h1);
 }
 
 /* dp_ft_delete frees an entry. */
