@@ -15,7 +15,7 @@ type Counters struct {
 	ExpCreated   uint64 // expectations added
 	ExpMatched   uint64 // expectations promoted to a flow by a first packet
 	ExpExpired   uint64 // expectations purged without a packet
-	ExpCancelled uint64 // expectations removed: session ended, or superseded by a new announcement
+	ExpCancelled uint64 // expectations removed: session ended, or a SIP offer/answer moved the stream elsewhere
 	ExpConflicts uint64 // expectations added on a (dst, proto) another session already expects
 	ExpAmbiguous uint64 // packets matching expectations of several sessions with no way to tell (not promoted)
 	ExpFull      uint64 // expectations refused: table full

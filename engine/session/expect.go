@@ -60,26 +60,33 @@ func (e *expEntry) score(src netip.AddrPort, now time.Time) int {
 	return s
 }
 
-// addExpectation inserts x for session s, replacing the session's own
-// unmatched expectation of the same flow, and counts a conflict when
-// another session already expects the same (dst, proto).
+// addExpectation inserts x for session s and counts a conflict when
+// another session already expects the same (dst, proto). The session's own
+// unmatched expectation of the same flow (same dst, proto and receiver:
+// re-announced, e.g. an answer naming the peer's address, or an RTSP SETUP
+// reply restating the client's ports) is updated in place with a new
+// deadline, and the listener hears it added again (an upsert): removed and
+// added, it would be missing from the data plane's expectation table for a
+// moment, and a media flow starting then (the client's first packet follows
+// the reply at once) would miss it.
 func (t *Tracker) addExpectation(now time.Time, s *sessEntry, x Expectation) {
 	k := expKey{x.Dst, x.Proto}
-	bucket := t.exps[k]
 	conflict := false
-	var stale []*expEntry
-	for _, o := range bucket {
+	for _, o := range t.exps[k] {
 		if o.gone {
 			continue
 		}
 		if o.sess == s && o.Receiver == x.Receiver {
-			stale = append(stale, o) // re-announced: the newer wins
-		} else if o.sess != s {
+			o.Src, o.SrcPort, o.RTCP, o.Index = x.Src, x.SrcPort, x.RTCP, x.Index
+			o.Expires = now.Add(t.cfg.Timeouts.Media) // the wheel reschedules it lazily
+			if t.cfg.Listener != nil {
+				t.cfg.Listener.ExpectationAdded(o.Expectation)
+			}
+			return
+		}
+		if o.sess != s {
 			conflict = true
 		}
-	}
-	for _, o := range stale {
-		t.removeExpectation(o, &t.ctr.expCancelled)
 	}
 	if t.nexp >= t.cfg.MaxExpectations {
 		t.ctr.expFull.Add(1)

@@ -7,7 +7,7 @@ package session
 type Listener interface {
 	FlowAdded(f Flow)                         // a flow entered the table
 	FlowRemoved(k FlowKey)                    // a flow left it (expired or with its session)
-	ExpectationAdded(e Expectation)           // an announced flow is expected
+	ExpectationAdded(e Expectation)           // an announced flow is expected, or re-announced unchanged (new Expires): an upsert
 	ExpectationRemoved(e Expectation)         // matched, expired or cancelled
 	Associated(s Session)                     // session → server set (s.Server; flows follow)
 	SessionEnded(s Session, reason EndReason) // the session ended (BYE, CANCEL, TEARDOWN, timeout)

@@ -1,6 +1,8 @@
 package session
 
 import (
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -117,4 +119,44 @@ func TestSIPOverTCPFollowsConnection(t *testing.T) {
 	if d4 := mustSignal(t, tr, t0, u, sipMsg("u2@x", inspect.EventNew, inspect.INVITE)); !d4.NeedsServer {
 		t.Fatalf("UDP dialog inherited a server: %+v", d4)
 	}
+}
+
+// An RTSP SETUP reply restates the client's ports. The client's
+// expectations stay: the listener hears them added again, never removed
+// (removed and re-added, they would be missing from the data plane's
+// table for a moment, and the client's first media packets follow the
+// reply at once), and their deadline moves.
+func TestReannouncedExpectationStays(t *testing.T) {
+	rec := &recorder{}
+	tr := newTracker(t, func(c *Config) { c.Listener = rec })
+	media30 := tr.cfg.Timeouts.Media
+	d := mustSignal(t, tr, t0, tcpMeta(rtspCli, rtspVIP, inspect.FromClient),
+		rtspMsg(inspect.KeyConnection, "", inspect.EventNew, media(inspect.SideClient, "10.0.0.5:5000", 0)))
+	if err := tr.Assign(d.Session, 4); err != nil {
+		t.Fatal(err)
+	}
+	rec.log = nil
+	at := t0.Add(media30 / 2)
+	mustSignal(t, tr, at, tcpMeta(rtspVIP, rtspCli, inspect.FromServer),
+		rtspMsg(inspect.KeyRTSPSession, "sess1", inspect.EventInSession,
+			media(inspect.SideClient, "10.0.0.5:5000", 0), media(inspect.SideServer, "192.0.2.10:6000", 0)))
+	var heard []string
+	for _, ev := range rec.log {
+		if strings.HasPrefix(ev, "exp") {
+			heard = append(heard, ev)
+		}
+	}
+	if want := []string{"exp+ 10.0.0.5:5000", "exp+ 10.0.0.5:5001", "exp+ 192.0.2.10:6000", "exp+ 192.0.2.10:6001"}; !slices.Equal(heard, want) {
+		t.Fatalf("listener heard %q, want %q", heard, want)
+	}
+	if c := tr.Counters(); c.ExpCreated != 4 || c.ExpCancelled != 0 {
+		t.Fatalf("created %d, cancelled %d: want 4 and 0 (the client's two kept)", c.ExpCreated, c.ExpCancelled)
+	}
+	// Past the SETUP's deadline, before the reply's: all four are still expected.
+	drain(tr, t0.Add(media30+time.Second))
+	if _, _, exps := tr.Len(); exps != 4 {
+		t.Fatalf("%d expectations after the SETUP's deadline, want 4 (the reply moved it)", exps)
+	}
+	wantVerdict(t, tr.Observe(t0.Add(media30+time.Second), udp("10.0.0.5:5001", "192.0.2.10:6001")), Promoted, d.Session, 4)
+	checkInvariants(t, tr)
 }

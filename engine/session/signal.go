@@ -148,6 +148,16 @@ func (t *Tracker) signallingFlow(now time.Time, s *sessEntry, fk FlowKey) {
 	}
 }
 
+// mediaDsts is where md's receiver expects its RTP and its RTCP (RTCPAddr
+// when the SDP names one; rtcp is meaningless when md.RTCPPort is 0).
+func mediaDsts(md *inspect.Media) (rtp, rtcp netip.AddrPort) {
+	addr := md.Addr
+	if md.RTCPAddr.IsValid() {
+		addr = md.RTCPAddr
+	}
+	return netip.AddrPortFrom(md.Addr, md.Port), netip.AddrPortFrom(addr, md.RTCPPort)
+}
+
 // announce turns r's media into expectations of s and returns how many.
 func (t *Tracker) announce(now time.Time, s *sessEntry, r *inspect.Result) int {
 	media := r.Medias()
@@ -158,8 +168,10 @@ func (t *Tracker) announce(now time.Time, s *sessEntry, r *inspect.Result) int {
 		}
 		s.hints[md.Receiver&1][md.Index%inspect.MaxMedia] = hint{addr: md.Addr, rtp: md.Port, rtcp: md.RTCPPort}
 		if s.Kind == KindSIP { // a new offer/answer replaces the stream's old expectations
+			rtp, rtcp := mediaDsts(md)
 			for _, x := range s.exps {
-				if !x.gone && x.Receiver == md.Receiver && x.Index == md.Index {
+				// one the new media announces again is updated in place (addExpectation)
+				if !x.gone && x.Receiver == md.Receiver && x.Index == md.Index && x.Dst != rtp && x.Dst != rtcp {
 					t.removeExpectation(x, &t.ctr.expCancelled)
 				}
 			}
@@ -174,17 +186,14 @@ func (t *Tracker) announce(now time.Time, s *sessEntry, r *inspect.Result) int {
 		}
 		peer := s.hints[(md.Receiver^1)&1][md.Index%inspect.MaxMedia]
 		base := Expectation{Proto: ProtoOf(md.Transport), Src: peer.addr, Receiver: md.Receiver, Index: md.Index}
+		rtpDst, rtcpDst := mediaDsts(md)
 		rtp := base
-		rtp.Dst, rtp.SrcPort = netip.AddrPortFrom(md.Addr, md.Port), peer.rtp
+		rtp.Dst, rtp.SrcPort = rtpDst, peer.rtp
 		t.addExpectation(now, s, rtp)
 		n++
 		if md.RTCPPort != 0 {
 			rtcp := base
-			addr := md.Addr
-			if md.RTCPAddr.IsValid() {
-				addr = md.RTCPAddr
-			}
-			rtcp.Dst, rtcp.SrcPort, rtcp.RTCP = netip.AddrPortFrom(addr, md.RTCPPort), peer.rtcp, true
+			rtcp.Dst, rtcp.SrcPort, rtcp.RTCP = rtcpDst, peer.rtcp, true
 			t.addExpectation(now, s, rtcp)
 			n++
 		}

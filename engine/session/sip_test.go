@@ -1,6 +1,7 @@
 package session
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -145,6 +146,33 @@ func TestReinviteMovesMedia(t *testing.T) {
 			t.Fatalf("stale expectation %+v survived the re-INVITE", x)
 		}
 	}
+	checkInvariants(t, tr)
+}
+
+// A re-INVITE that keeps a stream where it was updates its expectations in
+// place (never removed, so never missing from the data plane's table) and
+// replaces only what moved.
+func TestReinviteKeepsUnchangedMedia(t *testing.T) {
+	rec := &recorder{}
+	tr := newTracker(t, func(c *Config) { c.Listener = rec })
+	id := call(t, tr, t0, cli, "k@x", "10.0.0.1:30000", "192.0.2.10:20000", 1)
+	rec.log = nil
+	mustSignal(t, tr, t0.Add(time.Second), fromClient(cli, vip), sipMsg("k@x", inspect.EventInSession, inspect.INVITE,
+		media(inspect.SideClient, "10.0.0.1:30000", 0), media(inspect.SideClient, "10.0.0.1:30010", 1)))
+	var removed []string
+	for _, ev := range rec.log {
+		if strings.HasPrefix(ev, "exp-") {
+			removed = append(removed, ev)
+		}
+	}
+	if len(removed) != 0 {
+		t.Fatalf("the unchanged stream's expectations were removed: %q", rec.log)
+	}
+	if c := tr.Counters(); c.ExpCancelled != 0 {
+		t.Fatalf("cancelled %d expectations, want 0", c.ExpCancelled)
+	}
+	wantVerdict(t, tr.Observe(t0.Add(2*time.Second), udp("192.0.2.10:20000", "10.0.0.1:30000")), Promoted, id, 1)
+	wantVerdict(t, tr.Observe(t0.Add(2*time.Second), udp("192.0.2.10:20010", "10.0.0.1:30010")), Promoted, id, 1)
 	checkInvariants(t, tr)
 }
 

@@ -179,6 +179,13 @@ func TestAnnounceRTSPNamesPendingSession(t *testing.T) {
 	if dp.ExpectLen() != 4 { // server_port RTP and RTCP towards the VIP; client_port by source
 		t.Fatalf("%d keys installed", dp.ExpectLen())
 	}
+	// The announcement restated the SETUP's client_port: its keys were
+	// updated in place, one candidate each, never deleted in between.
+	for k, cands := range p.mirror.byKey {
+		if len(cands) != 1 {
+			t.Errorf("%v: %d candidates, want 1", k, len(cands))
+		}
+	}
 }
 
 func TestAnnounceQueueBounded(t *testing.T) {

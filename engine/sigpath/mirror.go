@@ -52,20 +52,40 @@ func (m *mirror) keyOf(e session.Expectation) (dataplane.ExpectKey, bool) {
 	return k, false
 }
 
-// ExpectationAdded installs e (or parks it until its session has a server).
+// sameExpectation tells whether a and b are one expectation: one session's
+// flow to Dst (the tracker updates the rest in place, e.g. Src once the
+// peer's address is known; the key's protocol is the mirror key's).
+func sameExpectation(a, b session.Expectation) bool {
+	return a.Session == b.Session && a.Dst == b.Dst
+}
+
+// upsert replaces e's entry of list (sameExpectation), or appends e.
+func upsert(list []session.Expectation, e session.Expectation) []session.Expectation {
+	for i := range list {
+		if sameExpectation(list[i], e) {
+			list[i] = e
+			return list
+		}
+	}
+	return append(list, e)
+}
+
+// ExpectationAdded installs e (or parks it until its session has a
+// server). An expectation re-announced unchanged replaces its entry: its
+// key stays in the data plane throughout.
 func (m *mirror) ExpectationAdded(e session.Expectation) {
-	if _, ok := m.keyOf(e); !ok {
+	k, ok := m.keyOf(e)
+	if !ok {
 		return
 	}
 	if srv, ok := m.servers[e.Session]; ok {
 		e.Server, e.HasServer = srv, true
 	}
 	if !e.HasServer {
-		m.pending[e.Session] = append(m.pending[e.Session], e)
+		m.pending[e.Session] = upsert(m.pending[e.Session], e)
 		return
 	}
-	k, _ := m.keyOf(e)
-	m.byKey[k] = append(m.byKey[k], e)
+	m.byKey[k] = upsert(m.byKey[k], e)
 	m.write(k)
 }
 
@@ -77,7 +97,7 @@ func (m *mirror) ExpectationRemoved(e session.Expectation) {
 	}
 	list := m.byKey[k]
 	for i := range list {
-		if list[i].Session == e.Session && list[i].Dst == e.Dst && list[i].Src == e.Src {
+		if sameExpectation(list[i], e) {
 			list = append(list[:i], list[i+1:]...)
 			break
 		}
