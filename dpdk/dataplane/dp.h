@@ -248,6 +248,7 @@ struct dp_pkt_burst {
 	uint16_t pi;  /* index of the port it came from */
 	uint16_t nfw; /* frames to look up: [0, nfw) of the arrays below */
 	uint32_t h1[DP_BURST_MAX];
+	uint8_t *b1[DP_BURST_MAX]; /* IPv4: the first bucket of h1 (IPv6 frames leave theirs unset) */
 	struct rte_mbuf *pkts[DP_BURST_MAX];
 	struct dp_pkt pk[DP_BURST_MAX];
 };

@@ -27,6 +27,7 @@
 
 #include <rte_hash_crc.h>
 #include <rte_prefetch.h>
+#include <rte_vect.h>
 
 #include "dp.h"
 
@@ -130,13 +131,17 @@ static_assert(offsetof(struct dp_flow, flags) == DP_FT4_FLAGS - 16, "IPv4 entry 
  * an insertion is made valid before the next lookup), and no flow's key
  * is all zero (its destination is a VIP). */
 static_assert(DP_FT_WAYS == 2, "dp_ft_scan4 compares two ways");
-static inline uint8_t *dp_ft_scan4(uint8_t *b, uint64_t k0, uint64_t k1)
+static inline uint8_t *dp_ft_scan4(uint8_t *b, const struct dp_key4 *key)
 {
-	const uint64_t *a = (const uint64_t *)b, *c = (const uint64_t *)(b + DP_FT4_ESZ);
-	uintptr_t m0 = ((a[0] ^ k0) | (a[1] ^ k1)) == 0;
-	uintptr_t m1 = ((c[0] ^ k0) | (c[1] ^ k1)) == 0;
-	return (uint8_t *)(((uintptr_t)b & -m0) | ((uintptr_t)(b + DP_FT4_ESZ) & -(m1 & ~m0)));
+	/* one 16-byte compare per way; a key is in one way at most, so the
+	 * entry is b + 32 * m1 when either matched */
+	const __m128i k = _mm_loadu_si128((const __m128i *)key);
+	uintptr_t m0 = _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_load_si128((const __m128i *)b), k)) == 0xffff;
+	uintptr_t m1 =
+		_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_load_si128((const __m128i *)(b + DP_FT4_ESZ)), k)) == 0xffff;
+	return (uint8_t *)(((uintptr_t)b + (m1 << 5)) & -(m0 | m1));
 }
+static_assert(DP_FT4_ESZ == 1 << 5, "dp_ft_scan4 shifts to the second way");
 
 /* dp_ft_bucket4 is dp_ft_bucket of the IPv4 table. */
 static inline uint8_t *dp_ft_bucket4(const struct dp_ftable *t, uint32_t h)
@@ -148,18 +153,14 @@ static inline uint8_t *dp_ft_bucket4(const struct dp_ftable *t, uint32_t h)
  * its first hash): for a caller that has scanned the first. */
 static inline uint8_t *dp_ft_lookup4_second(const struct dp_ftable *t, const struct dp_key4 *key, uint32_t h1)
 {
-	uint64_t k[2];
-	memcpy(k, key, 16);
-	return dp_ft_scan4(dp_ft_bucket4(t, dp_ft_alt(t, h1)), k[0], k[1]);
+	return dp_ft_scan4(dp_ft_bucket4(t, dp_ft_alt(t, h1)), key);
 }
 
 /* dp_ft_lookup4 is dp_ft_lookup for the IPv4 table (t->klen == 16), with
  * the entry size known at compile time. */
 static inline uint8_t *dp_ft_lookup4(const struct dp_ftable *t, const struct dp_key4 *key, uint32_t h1)
 {
-	uint64_t k[2];
-	memcpy(k, key, 16);
-	uint8_t *e = dp_ft_scan4(dp_ft_bucket4(t, h1), k[0], k[1]);
+	uint8_t *e = dp_ft_scan4(dp_ft_bucket4(t, h1), key);
 	return e != NULL ? e : dp_ft_lookup4_second(t, key, h1);
 }
 

@@ -163,8 +163,10 @@ static inline void dp_rewrite_fast(const struct dp_policy *pol, uint8_t *d, uint
 
 /* dp_new_flow handles a lookup miss: an announced flow of a session, or a
  * new session (admission, then selection). Returns the server or
- * -reason-1. */
-static inline int dp_new_flow(struct dp_worker *w, struct dp_ftable *t, const void *key, uint32_t h1,
+ * -reason-1. Out of line: inlined, its state took the registers of
+ * dp_finish's loop over known flows, which then kept its counters and
+ * the policy pointer on the stack. */
+static __attribute__((noinline)) int dp_new_flow(struct dp_worker *w, struct dp_ftable *t, const void *key, uint32_t h1,
 			      const struct dp_pkt *p, const struct dp_policy *pol, uint32_t now)
 {
 	const struct dp_conf *c = w->conf;
@@ -273,8 +275,9 @@ static inline void dp_tx(struct dp_worker *w, uint16_t pi, struct rte_mbuf **tx,
 
 /* dp_stage is the first half of a burst's work: parse and classify every
  * frame, answer ARP, hand signalling to Go, count and free what is not
- * forwarded; then hash the rest and prefetch their first buckets. What is
- * left for dp_finish is in st. The prefetches fly while the worker
+ * forwarded; hash the rest and prefetch their first buckets as they are
+ * accepted. What is left for dp_finish is in st (the hashes, the IPv4
+ * buckets). The prefetches fly while the worker
  * finishes the previous burst and receives the next: with the flow table
  * (and, on a virtual NIC, the frames' sources) far beyond the caches, the
  * bucket misses overlap the PMD's instead of adding to them. */
@@ -289,6 +292,7 @@ static void dp_stage(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, u
 	/* the common case, one IPv4 VIP: two compares per frame, not two loops */
 	const int one_vip4 = c->nvip4 == 1;
 	const uint32_t vip4 = c->vip4[0];
+	const struct dp_ftable t4 = w->t4; /* a copy the loop's stores cannot alias: its fields stay in registers */
 
 	w->cnt.rx += n;
 	for (uint16_t i = 0; i < n; i++) /* the frames' headers (a NIC's DMA leaves them cold) */
@@ -339,22 +343,23 @@ static void dp_stage(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, u
 			drop[ndrop++] = m;
 			continue;
 		}
+		/* hashed and its bucket prefetched here: the prefetches do not
+		 * wait, so the misses (and their page walks) overlap each other
+		 * and the rest of the burst's parsing */
 		st->pkts[nfw] = m;
+		if (likely(pk[i].family == 4)) {
+			uint32_t h = dp_ft_hash4(&pk[i].k4);
+			uint8_t *b = dp_ft_bucket4(&t4, h);
+			rte_prefetch0(b); /* one line: the whole bucket */
+			st->h1[nfw] = h;
+			st->b1[nfw] = b;
+		} else {
+			st->h1[nfw] = dp_ft_hash(&w->t6, &pk[i].k6, 0);
+			dp_ft_prefetch(&w->t6, st->h1[nfw]);
+		}
 		if (nfw != i)
 			pk[nfw] = pk[i];
 		nfw++;
-	}
-
-	/* Hash and prefetch in one tight pass: the misses (and their page
-	 * walks) overlap each other. */
-	for (uint16_t i = 0; i < nfw; i++) {
-		if (likely(pk[i].family == 4)) {
-			st->h1[i] = dp_ft_hash4(&pk[i].k4);
-			rte_prefetch0(dp_ft_bucket4(&w->t4, st->h1[i])); /* one line: the whole bucket */
-		} else {
-			st->h1[i] = dp_ft_hash(&w->t6, &pk[i].k6, 0);
-			dp_ft_prefetch(&w->t6, st->h1[i]);
-		}
 	}
 	st->pi = pi;
 	st->nfw = nfw;
@@ -385,9 +390,7 @@ static void dp_finish(struct dp_worker *w, struct dp_pkt_burst *st, const struct
 	for (uint16_t i = 0; i < nfw; i++) {
 		if (unlikely(pk[i].family != 4))
 			continue;
-		uint64_t k[2];
-		memcpy(k, &pk[i].k4, 16);
-		e1[i] = dp_ft_scan4(dp_ft_bucket4(&w->t4, h1[i]), k[0], k[1]);
+		e1[i] = dp_ft_scan4(st->b1[i], &pk[i].k4);
 		if (e1[i] == NULL)
 			rte_prefetch0(dp_ft_bucket4(&w->t4, dp_ft_alt(&w->t4, h1[i])));
 	}
@@ -421,7 +424,8 @@ static void dp_finish(struct dp_worker *w, struct dp_pkt_burst *st, const struct
 		}
 		int s;
 		if (e != NULL) {
-			s = dp_hit(w, dp_ft_flow(t, e), pol, now, calm);
+			s = dp_hit(w, (struct dp_flow *)(e + (fam6 ? sizeof(struct dp_key6) : sizeof(struct dp_key4))), pol,
+				   now, calm);
 			nhit += s >= 0;
 		} else if (pk[i].proto == IPPROTO_TCP && c->tcp_syn_only &&
 			   (pk[i].tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) != RTE_TCP_SYN_FLAG) {
