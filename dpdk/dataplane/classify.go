@@ -18,6 +18,13 @@ static int dp_parse_agree(const uint8_t *d, uint32_t len) {
 	int ra = dp_parse(d, len, &a), rb = dp_parse_full(d, len, &b);
 	return ra == rb && memcmp(&a, &b, sizeof(a)) == 0;
 }
+
+// dp_parse_fast_takes tells whether the fast path parses the frame (1) or
+// leaves it to the full parser (0).
+static int dp_parse_fast_takes(const uint8_t *d, uint32_t len) {
+	struct dp_pkt p;
+	return dp_parse_fast4(d, len, &p);
+}
 */
 import "C"
 
@@ -74,4 +81,12 @@ func parseAgrees(frame []byte) bool {
 	buf := C.CBytes(frame)
 	defer C.free(buf)
 	return C.dp_parse_agree((*C.uint8_t)(buf), C.uint32_t(len(frame))) == 1
+}
+
+// parseFastTakes tells whether the parser's IPv4 fast path parses frame
+// (it is for the test of the fast path's reach).
+func parseFastTakes(frame []byte) bool {
+	buf := C.CBytes(frame)
+	defer C.free(buf)
+	return C.dp_parse_fast_takes((*C.uint8_t)(buf), C.uint32_t(len(frame))) == 1
 }

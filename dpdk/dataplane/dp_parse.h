@@ -110,33 +110,17 @@ static inline int dp_parse_ipv6(const uint8_t *d, uint32_t len, uint32_t off, st
 static_assert(offsetof(struct dp_key4, dst) == offsetof(struct dp_key4, src) + 4, "dp_key4: dst follows src");
 static_assert(offsetof(struct dp_key4, dport) == offsetof(struct dp_key4, sport) + 2, "dp_key4: dport follows sport");
 
-/* dp_parse_fast4 parses the common frame — IPv4 without options, untagged
- * or under one 802.1Q tag, UDP or TCP, not a fragment, well formed — with
- * the checks of the full parser merged, and returns 1; any other frame
- * returns 0 untouched and goes through the full parser, which gives every
- * frame this one accepts the same result.
- *
- * It reads the IPv4 header through one pointer (the tag only moves it) and
- * in words, and writes struct dp_pkt in four stores: written with a
- * variable offset and byte loads, the compiler kept a dozen offsets in
- * stack slots and paid for them on every frame. */
-static inline int dp_parse_fast4(const uint8_t *d, uint32_t len, struct dp_pkt *p)
+/* dp_parse_fast4_at is dp_parse_fast4 for the IPv4 header at off, a
+ * constant where it is inlined. */
+static inline __attribute__((always_inline)) int dp_parse_fast4_at(const uint8_t *d, uint32_t len,
+								    struct dp_pkt *p, const uint32_t off)
 {
-#if RTE_BYTE_ORDER != RTE_LITTLE_ENDIAN
-#error "dp_parse_fast4 assumes a little-endian CPU"
-#endif
-	if (len < 14 + 20 + 8)
-		return 0;
-	uint16_t et;
-	memcpy(&et, d + 12, 2);
-	const uint32_t off = et == rte_cpu_to_be_16(DP_ETH_VLAN) ? 18 : 14;
 	/* len >= 42 >= off + 24: the loads before the total length is checked
-	 * (ip - 2 to ip + 9) stay inside the frame */
+	 * (ip to ip + 9) stay inside the frame */
 	const uint8_t *ip = d + off;
 	uint64_t h; /* version/IHL, TOS, total length, id, flags/fragment offset */
-	memcpy(&et, ip - 2, 2);
 	memcpy(&h, ip, 8);
-	if (et != rte_cpu_to_be_16(DP_ETH_IPV4) || (uint8_t)h != 0x45)
+	if ((uint8_t)h != 0x45)
 		return 0;
 	const uint32_t tot = rte_be_to_cpu_16((uint16_t)(h >> 16));
 	const uint8_t proto = ip[9];
@@ -168,6 +152,35 @@ static inline int dp_parse_fast4(const uint8_t *d, uint32_t len, struct dp_pkt *
 	memcpy(&p->k4, &k0, 8);
 	memcpy((uint8_t *)&p->k4 + 8, &k1, 8);
 	return 1;
+}
+
+/* dp_parse_fast4 parses the common frame — IPv4 without options, untagged
+ * or under one 802.1Q tag, UDP or TCP, not a fragment, well formed — with
+ * the checks of the full parser merged, and returns 1; any other frame
+ * returns 0 untouched and goes through the full parser, which gives every
+ * frame this one accepts the same result.
+ *
+ * It reads the IPv4 header in words and writes struct dp_pkt in four
+ * stores, from a constant offset: dp_parse_fast4_at is inlined once for an
+ * untagged frame and once for a tagged one (written with a variable offset
+ * and byte loads, the compiler kept a dozen offsets in stack slots, and
+ * with one offset chosen by the tag it still computed every offset-derived
+ * field from it, frame by frame). */
+static inline int dp_parse_fast4(const uint8_t *d, uint32_t len, struct dp_pkt *p)
+{
+#if RTE_BYTE_ORDER != RTE_LITTLE_ENDIAN
+#error "dp_parse_fast4 assumes a little-endian CPU"
+#endif
+	if (len < 14 + 20 + 8)
+		return 0;
+	uint16_t et;
+	memcpy(&et, d + 12, 2);
+	if (likely(et == rte_cpu_to_be_16(DP_ETH_IPV4)))
+		return dp_parse_fast4_at(d, len, p, 14);
+	if (et != rte_cpu_to_be_16(DP_ETH_VLAN))
+		return 0;
+	memcpy(&et, d + 16, 2);
+	return et == rte_cpu_to_be_16(DP_ETH_IPV4) ? dp_parse_fast4_at(d, len, p, 18) : 0;
 }
 
 static_assert(offsetof(struct dp_pkt, family) == 0 && offsetof(struct dp_pkt, proto) == 1 &&

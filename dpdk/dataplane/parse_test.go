@@ -56,6 +56,24 @@ func parseSeeds(t testing.TB) [][]byte {
 	return frames
 }
 
+// TestParseFastPathTakesCommonFrames checks that the fast path is not
+// bypassed for the frames it exists for — untagged and 802.1Q-tagged IPv4
+// UDP and TCP, padded or not — and leaves the others (QinQ, IPv4 options,
+// fragments, other protocols, IPv6) to the full parser. A fast path that
+// took none would agree with the full parser on every frame.
+func TestParseFastPathTakesCommonFrames(t *testing.T) {
+	seeds := parseSeeds(t) // its first eight frames are the kinds below, whole
+	for i, want := range []bool{true, true, true, false, false, false, false, false} {
+		if got := parseFastTakes(seeds[i]); got != want {
+			t.Errorf("seed %d (%x): fast path takes it %v, want %v", i, seeds[i], got, want)
+		}
+		padded := append(append([]byte(nil), seeds[i]...), make([]byte, 20)...)
+		if got := parseFastTakes(padded); got != want {
+			t.Errorf("seed %d padded: fast path takes it %v, want %v", i, got, want)
+		}
+	}
+}
+
 // TestParseFastPathAgrees checks that the parser's IPv4 fast path changes
 // nothing: on every seed frame, and on every frame with one byte of the
 // Ethernet, IP or L4 header changed to a few telling values (ethertype,
