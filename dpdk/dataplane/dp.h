@@ -253,6 +253,15 @@ struct dp_pkt_burst {
 	struct dp_pkt pk[DP_BURST_MAX];
 };
 
+/* dp_l2hdr is the first 12 bytes of a frame a worker forwards to a server
+ * through a port: the server's MAC as destination, the port's as source
+ * (dp_rewrite stores them in two words). */
+struct dp_l2hdr {
+	uint64_t dst_src;  /* bytes 0-7 */
+	uint32_t src_tail; /* bytes 8-11 */
+	uint32_t pad;
+};
+
 struct dp_worker {
 	volatile uint8_t stop; /* set by Go, read every loop */
 	uint8_t running;
@@ -277,6 +286,8 @@ struct dp_worker {
 	struct dp_ftable t4, t6;
 	struct dp_counters cnt;
 	struct dp_pkt_burst burst[2]; /* staged bursts: the one in flight and the next */
+	uint64_t l2_version; /* the policy version l2 was built from (dp_l2_sync) */
+	struct dp_l2hdr l2[DP_MAX_PORTS][DP_MAX_SERVERS];
 } __rte_cache_aligned;
 
 /* dp_table.c */

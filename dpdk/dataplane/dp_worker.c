@@ -134,31 +134,33 @@ static inline int dp_select(struct dp_worker *w, const struct dp_policy *pol)
 	return pol->slots[w->cursor++ & (pol->nslots - 1)];
 }
 
-static inline void dp_rewrite(struct dp_worker *w, const struct dp_policy *pol, uint8_t *d, uint16_t server,
-			      uint16_t pi)
+/* dp_l2_sync rebuilds the worker's frame headers (dp_l2hdr) when pol is
+ * a policy it has not built them from: once per publication, not per
+ * frame. */
+static void dp_l2_sync(struct dp_worker *w, const struct dp_policy *pol)
 {
-	struct rte_ether_hdr *eh = (struct rte_ether_hdr *)d;
-	eh->dst_addr = pol->server_mac[server];
-	eh->src_addr = w->port_mac[pi];
+	if (likely(pol->version == w->l2_version))
+		return;
+	for (uint16_t pi = 0; pi < w->nports; pi++) {
+		for (uint32_t s = 0; s < pol->nservers && s < DP_MAX_SERVERS; s++) {
+			uint8_t h[12];
+			memcpy(h, &pol->server_mac[s], 6);
+			memcpy(h + 6, &w->port_mac[pi], 6);
+			memcpy(&w->l2[pi][s].dst_src, h, 8);
+			memcpy(&w->l2[pi][s].src_tail, h + 8, 4);
+		}
+	}
+	w->l2_version = pol->version;
 }
 
-/* dp_rewrite_fast is dp_rewrite with the port's MAC split beforehand
- * (smac_lo: its first two bytes, smac_hi: the last four): two stores. It
- * loads 8 bytes at the server's MAC: server_up follows the last one. */
-static_assert(offsetof(struct dp_policy, server_mac) + sizeof(((struct dp_policy *)0)->server_mac) + 2 <=
-		      sizeof(struct dp_policy),
-	      "an 8-byte load at the last server MAC stays inside struct dp_policy");
-static inline void dp_rewrite_fast(const struct dp_policy *pol, uint8_t *d, uint16_t server, uint16_t smac_lo,
-				   uint32_t smac_hi)
+/* dp_rewrite makes frame d go to the server through port pi (direct
+ * server return): the server's MAC as destination, the port's as source,
+ * two stores of the header dp_l2_sync built. */
+static inline void dp_rewrite(const struct dp_worker *w, uint8_t *d, uint16_t server, uint16_t pi)
 {
-#if RTE_BYTE_ORDER != RTE_LITTLE_ENDIAN
-#error "dp_rewrite_fast assumes a little-endian CPU"
-#endif
-	uint64_t dst;
-	memcpy(&dst, &pol->server_mac[server], 8); /* one load: the MAC and 2 bytes after it */
-	dst = (dst & 0xffffffffffffull) | (uint64_t)smac_lo << 48; /* little-endian: bytes 6-7 of the frame */
-	memcpy(d, &dst, 8);
-	memcpy(d + 8, &smac_hi, 4);
+	const struct dp_l2hdr *h = &w->l2[pi][server];
+	memcpy(d, &h->dst_src, 8);
+	memcpy(d + 8, &h->src_tail, 4);
 }
 
 /* dp_new_flow handles a lookup miss: an announced flow of a session, or a
@@ -281,7 +283,7 @@ static inline void dp_tx(struct dp_worker *w, uint16_t pi, struct rte_mbuf **tx,
  * finishes the previous burst and receives the next: with the flow table
  * (and, on a virtual NIC, the frames' sources) far beyond the caches, the
  * bucket misses overlap the PMD's instead of adding to them. */
-static void dp_stage(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, uint16_t n,
+static __attribute__((noinline)) void dp_stage(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, uint16_t n,
 		     const struct dp_policy *pol, struct dp_pkt_burst *st)
 {
 	const struct dp_conf *c = w->conf;
@@ -399,11 +401,7 @@ static void dp_finish(struct dp_worker *w, struct dp_pkt_burst *st, const struct
 	 * inserts a flow (an insert may move a resident to its other bucket):
 	 * a hit as it is, a miss with only the second bucket left to scan;
 	 * after an insert every key is looked up again, from cache. */
-	uint16_t smac_lo;
-	uint32_t smac_hi;
 	int inserted = 0;
-	memcpy(&smac_lo, &w->port_mac[pi].addr_bytes[0], 2);
-	memcpy(&smac_hi, &w->port_mac[pi].addr_bytes[2], 4);
 	for (uint16_t i = 0; i < nfw; i++) {
 		struct rte_mbuf *m = st->pkts[i];
 		int fam6 = pk[i].family == 6;
@@ -439,14 +437,14 @@ static void dp_finish(struct dp_worker *w, struct dp_pkt_burst *st, const struct
 			drop[ndrop++] = m;
 			continue;
 		}
-		if (sig && pk[i].proto == IPPROTO_TCP && dp_port_bit(c->tcp_sig, c->tcp_sig_any, fam6 ? pk[i].k6.dport : pk[i].k4.dport)) {
+		if (pk[i].proto == IPPROTO_TCP && sig && dp_port_bit(c->tcp_sig, c->tcp_sig_any, fam6 ? pk[i].k6.dport : pk[i].k4.dport)) {
 			const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
 			uint32_t pay = pk[i].l4_off + (uint32_t)(d[pk[i].l4_off + 12] >> 4) * 4;
 			if (pay < pk[i].l4_end && dp_sig_send(w, m, DP_SIG_HOLD, (uint16_t)s, pi) == 0)
 				continue; /* forwarded to s once Go has applied it */
 		}
 		w->cnt.server_pkts[s]++;
-		dp_rewrite_fast(pol, rte_pktmbuf_mtod(m, uint8_t *), (uint16_t)s, smac_lo, smac_hi);
+		dp_rewrite(w, rte_pktmbuf_mtod(m, uint8_t *), (uint16_t)s, pi);
 		tx[ntx++] = m;
 	}
 	st->nfw = 0;
@@ -491,7 +489,7 @@ static void dp_sig_adopt(struct dp_worker *w, const struct dp_policy *pol)
 		if (meta->kind == DP_SIG_DECIDE)
 			w->cnt.fwd_sig++; /* a held TCP segment was counted as fwd_hit/fwd_new */
 		w->cnt.server_pkts[s]++;
-		dp_rewrite(w, pol, rte_pktmbuf_mtod(m, uint8_t *), s, meta->port_idx);
+		dp_rewrite(w, rte_pktmbuf_mtod(m, uint8_t *), s, meta->port_idx);
 		if (rte_eth_tx_burst(w->ports[meta->port_idx], w->queue, &m, 1) != 1) {
 			w->cnt.drop[DP_DROP_TX_FULL]++;
 			drop[ndrop++] = m;
@@ -514,11 +512,13 @@ int dp_worker_run(void *arg)
 	int cur = 0;
 
 	w->running = 1;
+	w->l2_version = UINT64_MAX; /* no policy has that version: built at the first loop */
 	while (!__atomic_load_n(&w->stop, __ATOMIC_RELAXED)) {
 		uint64_t t0 = rte_get_tsc_cycles();
 		uint32_t now = (uint32_t)((t0 - dp_tsc0) / dp_tsc_per_ms);
 		const struct dp_policy *pol = __atomic_load_n(&w->shared->policy, __ATOMIC_ACQUIRE);
 		__atomic_store_n(&w->policy_seen, pol->version, __ATOMIC_RELEASE);
+		dp_l2_sync(w, pol);
 		__atomic_store_n(&w->epoch, w->epoch + 1, __ATOMIC_RELEASE);
 		if (c->sig_enabled)
 			dp_sig_adopt(w, pol);
@@ -567,8 +567,11 @@ int dp_worker_run(void *arg)
 		}
 		w->cnt.cycles_total = t1 - start; /* purge time falls in the next loop */
 	}
-	if (staged != NULL) /* stopped under load: the last burst still goes out */
-		dp_finish(w, staged, __atomic_load_n(&w->shared->policy, __ATOMIC_ACQUIRE), dp_now_ms());
+	if (staged != NULL) { /* stopped under load: the last burst still goes out */
+		const struct dp_policy *pol = __atomic_load_n(&w->shared->policy, __ATOMIC_ACQUIRE);
+		dp_l2_sync(w, pol);
+		dp_finish(w, staged, pol, dp_now_ms());
+	}
 	w->running = 0;
 	return 0;
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sara-lb/sara/dpdk/dataplane"
 	"github.com/sara-lb/sara/dpdk/replay"
 )
 
@@ -106,7 +107,11 @@ func TestReplayForwardsSessionsStickyAndCountsDrops(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	res, err := replay.Run(baseConfig(), in, out, publishAll)
+	var portMAC [6]byte
+	res, err := replay.Run(baseConfig(), in, out, func(dp *dataplane.Dataplane) (func(), error) {
+		portMAC = dp.Ports()[0].MAC()
+		return publishAll(dp)
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +138,8 @@ func TestReplayForwardsSessionsStickyAndCountsDrops(t *testing.T) {
 		t.Errorf("%d mbufs leaked", res.Leaked)
 	}
 
-	// Every output frame goes to a server MAC; each flow to one server.
+	// Every output frame goes to a server MAC from the port's MAC (direct
+	// server return); each flow to one server.
 	serverOf := map[flowKey][6]byte{}
 	perServer := map[[6]byte]int{}
 	n := 0
@@ -142,6 +148,9 @@ func TestReplayForwardsSessionsStickyAndCountsDrops(t *testing.T) {
 		dst := [6]byte(b[0:6])
 		if dst != servers[0] && dst != servers[1] && dst != servers[2] {
 			t.Fatalf("frame %d to %x, not a server", n, dst)
+		}
+		if src := [6]byte(b[6:12]); src != portMAC {
+			t.Fatalf("frame %d from %x, not the port's MAC %x", n, src, portMAC)
 		}
 		k := keyOf(t, b)
 		if k.dst != vip4 && k.dst != vip6 {
