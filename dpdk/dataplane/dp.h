@@ -286,7 +286,8 @@ struct dp_worker {
 	struct dp_ftable t4, t6;
 	struct dp_counters cnt;
 	struct dp_pkt_burst burst[2]; /* staged bursts: the one in flight and the next */
-	uint64_t l2_version; /* the policy version l2 was built from (dp_l2_sync) */
+	uint64_t derived_version; /* the policy version l2 and all_up were derived from (dp_policy_derive) */
+	uint8_t all_up;           /* every server of that policy is up */
 	struct dp_l2hdr l2[DP_MAX_PORTS][DP_MAX_SERVERS];
 } __rte_cache_aligned;
 

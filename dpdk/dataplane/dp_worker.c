@@ -134,12 +134,12 @@ static inline int dp_select(struct dp_worker *w, const struct dp_policy *pol)
 	return pol->slots[w->cursor++ & (pol->nslots - 1)];
 }
 
-/* dp_l2_sync rebuilds the worker's frame headers (dp_l2hdr) when pol is
- * a policy it has not built them from: once per publication, not per
- * frame. */
-static void dp_l2_sync(struct dp_worker *w, const struct dp_policy *pol)
+/* dp_policy_derive rebuilds what the worker derives from a policy — the
+ * frame headers (dp_l2hdr), whether every server is up — when pol is one
+ * it has not derived them from: once per publication, not per frame. */
+static void dp_policy_derive(struct dp_worker *w, const struct dp_policy *pol)
 {
-	if (likely(pol->version == w->l2_version))
+	if (likely(pol->version == w->derived_version))
 		return;
 	for (uint16_t pi = 0; pi < w->nports; pi++) {
 		for (uint32_t s = 0; s < pol->nservers && s < DP_MAX_SERVERS; s++) {
@@ -150,12 +150,16 @@ static void dp_l2_sync(struct dp_worker *w, const struct dp_policy *pol)
 			memcpy(&w->l2[pi][s].src_tail, h + 8, 4);
 		}
 	}
-	w->l2_version = pol->version;
+	uint8_t all_up = 1;
+	for (uint32_t s = 0; s < pol->nservers && s < DP_MAX_SERVERS; s++)
+		all_up &= pol->server_up[s] != 0;
+	w->all_up = all_up;
+	w->derived_version = pol->version;
 }
 
 /* dp_rewrite makes frame d go to the server through port pi (direct
  * server return): the server's MAC as destination, the port's as source,
- * two stores of the header dp_l2_sync built. */
+ * two stores of the header dp_policy_derive built. */
 static inline void dp_rewrite(const struct dp_worker *w, uint8_t *d, uint16_t server, uint16_t pi)
 {
 	const struct dp_l2hdr *h = &w->l2[pi][server];
@@ -234,9 +238,10 @@ static __attribute__((noinline)) int dp_new_flow(struct dp_worker *w, struct dp_
 /* dp_hit handles a packet of a known flow; returns the server or -reason-1.
  * The caller counts fwd_hit (once per burst). calm says the policy admits
  * every packet of an established flow (no SA2C pressure): the burst's
- * caller reads that once instead of two policy fields per frame. */
+ * caller reads that once instead of two policy fields per frame; all_up
+ * (w->all_up) spares the per-frame look at the flow's server. */
 static inline int dp_hit(struct dp_worker *w, struct dp_flow *f, const struct dp_policy *pol, uint32_t now,
-			 int calm)
+			 int calm, int all_up)
 {
 	f->last_seen = now;
 	f->packets++;
@@ -250,7 +255,7 @@ static inline int dp_hit(struct dp_worker *w, struct dp_flow *f, const struct dp
 		if (pol->p_est && (f->flags & DP_F_ID_MASK) == DP_F_ID_SECONDARY && dp_rand32(w) < pol->p_est)
 			return -DP_DROP_ADMIT_MEDIA - 1;
 	}
-	if (unlikely(!pol->server_up[f->server])) {
+	if (unlikely(!all_up) && !pol->server_up[f->server]) {
 		if (!w->conf->failover_rebalance)
 			return -DP_DROP_SERVER_DOWN - 1;
 		int s = dp_select(w, pol);
@@ -382,7 +387,7 @@ static void dp_finish(struct dp_worker *w, struct dp_pkt_burst *st, const struct
 	struct rte_mbuf *tx[DP_BURST_MAX], *drop[DP_BURST_MAX];
 	unsigned ntx = 0, ndrop = 0, nhit = 0;
 	const uint8_t sig = c->sig_enabled;
-	const int calm = !pol->reject_all && !pol->p_est;
+	const int calm = !pol->reject_all && !pol->p_est, all_up = w->all_up;
 
 	/* IPv4: the first buckets (prefetched by dp_stage) scanned for the
 	 * whole burst first; a key not there has its second bucket prefetched
@@ -423,7 +428,7 @@ static void dp_finish(struct dp_worker *w, struct dp_pkt_burst *st, const struct
 		int s;
 		if (e != NULL) {
 			s = dp_hit(w, (struct dp_flow *)(e + (fam6 ? sizeof(struct dp_key6) : sizeof(struct dp_key4))), pol,
-				   now, calm);
+				   now, calm, all_up);
 			nhit += s >= 0;
 		} else if (pk[i].proto == IPPROTO_TCP && c->tcp_syn_only &&
 			   (pk[i].tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) != RTE_TCP_SYN_FLAG) {
@@ -512,13 +517,13 @@ int dp_worker_run(void *arg)
 	int cur = 0;
 
 	w->running = 1;
-	w->l2_version = UINT64_MAX; /* no policy has that version: built at the first loop */
+	w->derived_version = UINT64_MAX; /* no policy has that version: built at the first loop */
 	while (!__atomic_load_n(&w->stop, __ATOMIC_RELAXED)) {
 		uint64_t t0 = rte_get_tsc_cycles();
 		uint32_t now = (uint32_t)((t0 - dp_tsc0) / dp_tsc_per_ms);
 		const struct dp_policy *pol = __atomic_load_n(&w->shared->policy, __ATOMIC_ACQUIRE);
 		__atomic_store_n(&w->policy_seen, pol->version, __ATOMIC_RELEASE);
-		dp_l2_sync(w, pol);
+		dp_policy_derive(w, pol);
 		__atomic_store_n(&w->epoch, w->epoch + 1, __ATOMIC_RELEASE);
 		if (c->sig_enabled)
 			dp_sig_adopt(w, pol);
@@ -569,7 +574,7 @@ int dp_worker_run(void *arg)
 	}
 	if (staged != NULL) { /* stopped under load: the last burst still goes out */
 		const struct dp_policy *pol = __atomic_load_n(&w->shared->policy, __ATOMIC_ACQUIRE);
-		dp_l2_sync(w, pol);
+		dp_policy_derive(w, pol);
 		dp_finish(w, staged, pol, dp_now_ms());
 	}
 	w->running = 0;

@@ -83,7 +83,13 @@ func replayErr(t *testing.T, in string, setup func(*dataplane.Dataplane) error) 
 // (as a hot standby's are) and policy p published.
 func replayInstalled(t *testing.T, in string, recs []dataplane.FlowRecord, p dataplane.Policy) dataplane.Counters {
 	t.Helper()
-	cfg := baseConfig()
+	return replayInstalledCfg(t, baseConfig(), in, recs, p)
+}
+
+// replayInstalledCfg is replayInstalled with the data plane configured by cfg.
+func replayInstalledCfg(t *testing.T, cfg dataplane.Config, in string, recs []dataplane.FlowRecord,
+	p dataplane.Policy) dataplane.Counters {
+	t.Helper()
 	cfg.FlowEvents = len(recs) > 0
 	res, err := replay.Run(cfg, in, filepath.Join(t.TempDir(), "out.pcap"), func(dp *dataplane.Dataplane) (func(), error) {
 		if len(recs) > 0 {
