@@ -66,17 +66,24 @@ func (d *Dataplane) buildConf() (err error) {
 		c.udp_class[p] = ClassUDP
 		c.tcp_class[p] = ClassTCP
 	}
+	sig := cfg.Signalling // the port bitmaps answer the workers' "hand it to Go?" alone
 	for _, p := range cfg.SIPPortsUDP {
 		c.udp_class[p] = ClassSIP
-		setPortBit(&c.udp_sip, &c.udp_sip_any, p)
+		if sig {
+			setPortBit(&c.udp_sip, &c.udp_sip_any, p)
+		}
 	}
 	for _, p := range cfg.SIPPortsTCP {
 		c.tcp_class[p] = ClassSIP
-		setPortBit(&c.tcp_sig, &c.tcp_sig_any, p)
+		if sig {
+			setPortBit(&c.tcp_sig, &c.tcp_sig_any, p)
+		}
 	}
 	for _, p := range cfg.RTSPPortsTCP {
 		c.tcp_class[p] = ClassRTSP
-		setPortBit(&c.tcp_sig, &c.tcp_sig_any, p)
+		if sig {
+			setPortBit(&c.tcp_sig, &c.tcp_sig_any, p)
+		}
 	}
 	return nil
 }
@@ -90,18 +97,23 @@ type portSummary = C.uint64_t
 // setPortBit sets port p in a port bitmap and in its summary word.
 func setPortBit(bits *portBitmap, summary *portSummary, p uint16) {
 	bits[p/64] |= 1 << (p % 64)
-	*summary |= 1 << C.dp_port_summary_bit(C.uint16_t(p))
+	*summary |= 1 << C.dp_port_summary_bit(wirePort(p))
+}
+
+// wirePort is port p as a worker loads it from a frame: network order.
+func wirePort(p uint16) C.uint16_t {
+	var be [2]byte
+	binary.BigEndian.PutUint16(be[:], p)
+	return C.uint16_t(binary.NativeEndian.Uint16(be[:]))
 }
 
 // portBit is the worker's question (dp_port_bit) for port p, in host order.
 func portBit(bits *portBitmap, summary portSummary, p uint16) bool {
-	var be [2]byte
-	binary.BigEndian.PutUint16(be[:], p) // the port as it is in the frame
-	return C.dp_port_bit(&bits[0], summary, C.uint16_t(binary.NativeEndian.Uint16(be[:]))) == 1
+	return C.dp_port_bit(&bits[0], summary, wirePort(p)) == 1
 }
 
 // summaryHas tells whether the summary word lets port p (host order)
 // through to the bitmap.
 func summaryHas(summary portSummary, p uint16) bool {
-	return summary>>C.dp_port_summary_bit(C.uint16_t(p))&1 == 1
+	return summary>>C.dp_port_summary_bit(wirePort(p))&1 == 1
 }

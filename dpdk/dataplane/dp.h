@@ -155,7 +155,9 @@ struct dp_conf {
 	 * (8 KiB each, not 64: fewer cache lines and pages for the hot path),
 	 * each behind a summary word: bit dp_port_summary_bit(port) is set
 	 * when some port of the bitmap maps to it, so most frames are answered
-	 * without touching the bitmap (a random port's line is a miss). */
+	 * without touching the bitmap (a random port's line is a miss). Set
+	 * only when signalling is handed to Go (sig_enabled): the workers ask
+	 * the bitmaps alone. */
 	uint64_t udp_sip_any;
 	uint64_t tcp_sig_any;
 	uint64_t udp_sip[65536 / 64]; /* UDP destination port: SIP (Go decides by Call-ID) */
@@ -164,20 +166,20 @@ struct dp_conf {
 	uint8_t tcp_class[65536]; /* timeout class by TCP destination port */
 };
 
-/* dp_port_summary_bit is a port's bit (host order) in the summary word of
- * a port bitmap of struct dp_conf: its low six bits folded with the next
- * six, so that the SIP ports do not share a bit with a range of even media
- * ports. */
-static inline unsigned dp_port_summary_bit(uint16_t port) { return (port ^ (port >> 6)) & 63; }
+/* dp_port_summary_bit is a port's bit in the summary word of a port bitmap
+ * of struct dp_conf. port_be is the port as the frame carries it (network
+ * order, loaded as it is): its two bytes folded into six bits, so the
+ * per-frame test swaps no bytes. */
+static inline unsigned dp_port_summary_bit(uint16_t port_be) { return (port_be ^ (port_be >> 6)) & 63; }
 
 /* dp_port_bit tells whether port (network order) is set in a port bitmap of
  * struct dp_conf; any is the bitmap's summary word, which rules most ports
  * out without a load. */
 static inline int dp_port_bit(const uint64_t *bits, uint64_t any, uint16_t port_be)
 {
-	uint16_t p = rte_be_to_cpu_16(port_be);
-	if (likely(!((any >> dp_port_summary_bit(p)) & 1)))
+	if (likely(!((any >> dp_port_summary_bit(port_be)) & 1)))
 		return 0;
+	uint16_t p = rte_be_to_cpu_16(port_be);
 	return (bits[p >> 6] >> (p & 63)) & 1;
 }
 

@@ -295,7 +295,7 @@ static __attribute__((noinline)) void dp_stage(struct dp_worker *w, uint16_t pi,
 	struct dp_pkt *pk = st->pk;
 	struct rte_mbuf *tx[DP_BURST_MAX], *drop[DP_BURST_MAX];
 	uint16_t nfw = 0, ntx = 0, ndrop = 0;
-	const uint8_t sig = c->sig_enabled, tap = c->gateway_tap;
+	const uint8_t tap = c->gateway_tap;
 	/* the common case, one IPv4 VIP: two compares per frame, not two loops */
 	const int one_vip4 = c->nvip4 == 1;
 	const uint32_t vip4 = c->vip4[0];
@@ -327,7 +327,7 @@ static __attribute__((noinline)) void dp_stage(struct dp_worker *w, uint16_t pi,
 			if (dp_is_sig_class(cl))
 				dp_sig_send(w, m, DP_SIG_GATEWAY, DP_SIG_DROP, pi);
 		}
-		if (r < 0 && sig && pk[i].proto == IPPROTO_UDP &&
+		if (r < 0 && pk[i].proto == IPPROTO_UDP && /* the bitmap is empty unless signalling is on */
 		    dp_port_bit(c->udp_sip, c->udp_sip_any, pk[i].family == 4 ? pk[i].k4.dport : pk[i].k6.dport) &&
 		    dp_sig_send(w, m, DP_SIG_DECIDE, DP_SIG_DROP, pi) == 0)
 			continue; /* Go decides by Call-ID and hands it back */
@@ -386,7 +386,6 @@ static void dp_finish(struct dp_worker *w, struct dp_pkt_burst *st, const struct
 	const uint32_t *h1 = st->h1;
 	struct rte_mbuf *tx[DP_BURST_MAX], *drop[DP_BURST_MAX];
 	unsigned ntx = 0, ndrop = 0, nhit = 0;
-	const uint8_t sig = c->sig_enabled;
 	const int calm = !pol->reject_all && !pol->p_est, all_up = w->all_up;
 
 	/* IPv4: the first buckets (prefetched by dp_stage) scanned for the
@@ -442,7 +441,7 @@ static void dp_finish(struct dp_worker *w, struct dp_pkt_burst *st, const struct
 			drop[ndrop++] = m;
 			continue;
 		}
-		if (pk[i].proto == IPPROTO_TCP && sig && dp_port_bit(c->tcp_sig, c->tcp_sig_any, fam6 ? pk[i].k6.dport : pk[i].k4.dport)) {
+		if (pk[i].proto == IPPROTO_TCP && dp_port_bit(c->tcp_sig, c->tcp_sig_any, fam6 ? pk[i].k6.dport : pk[i].k4.dport)) {
 			const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
 			uint32_t pay = pk[i].l4_off + (uint32_t)(d[pk[i].l4_off + 12] >> 4) * 4;
 			if (pay < pk[i].l4_end && dp_sig_send(w, m, DP_SIG_HOLD, (uint16_t)s, pi) == 0)
