@@ -376,9 +376,12 @@ static __attribute__((noinline)) void dp_stage(struct dp_worker *w, uint16_t pi,
 		rte_pktmbuf_free_bulk(drop, ndrop);
 }
 
-/* dp_finish is the second half: look the staged frames up, create the
- * flows of new ones, rewrite and transmit. */
-static void dp_finish(struct dp_worker *w, struct dp_pkt_burst *st, const struct dp_policy *pol, uint32_t now)
+/* dp_finish_burst is dp_finish for the policy's state: calm (no SA2C
+ * pressure on established flows) and all_up (every server up), constants
+ * where dp_finish inlines it for the common case. */
+static inline __attribute__((always_inline)) void dp_finish_burst(struct dp_worker *w, struct dp_pkt_burst *st,
+								  const struct dp_policy *pol, uint32_t now,
+								  const int calm, const int all_up)
 {
 	const struct dp_conf *c = w->conf;
 	const uint16_t pi = st->pi, nfw = st->nfw;
@@ -386,7 +389,6 @@ static void dp_finish(struct dp_worker *w, struct dp_pkt_burst *st, const struct
 	const uint32_t *h1 = st->h1;
 	struct rte_mbuf *tx[DP_BURST_MAX], *drop[DP_BURST_MAX];
 	unsigned ntx = 0, ndrop = 0, nhit = 0;
-	const int calm = !pol->reject_all && !pol->p_est, all_up = w->all_up;
 
 	/* IPv4: the first buckets (prefetched by dp_stage) scanned for the
 	 * whole burst first; a key not there has its second bucket prefetched
@@ -457,6 +459,19 @@ static void dp_finish(struct dp_worker *w, struct dp_pkt_burst *st, const struct
 		dp_tx(w, pi, tx, ntx);
 	if (ndrop)
 		rte_pktmbuf_free_bulk(drop, ndrop);
+}
+
+/* dp_finish is the second half: look the staged frames up, create the
+ * flows of new ones, rewrite and transmit. Its loop is compiled twice: for
+ * the common state (no SA2C pressure, every server up) without the checks
+ * that state makes moot, and for any state. */
+static void dp_finish(struct dp_worker *w, struct dp_pkt_burst *st, const struct dp_policy *pol, uint32_t now)
+{
+	const int calm = !pol->reject_all && !pol->p_est, all_up = w->all_up;
+	if (likely(calm && all_up))
+		dp_finish_burst(w, st, pol, now, 1, 1);
+	else
+		dp_finish_burst(w, st, pol, now, calm, all_up);
 }
 
 /* dp_sig_adopt transmits the signalling Go has decided on. */
