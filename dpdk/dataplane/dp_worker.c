@@ -280,6 +280,20 @@ static inline void dp_tx(struct dp_worker *w, uint16_t pi, struct rte_mbuf **tx,
 	}
 }
 
+/* dp_stage4 stages the IPv4 frame m, parsed in st->pk[i], as st's i-th:
+ * hashed and its first bucket prefetched (one line: the whole bucket).
+ * The prefetches do not wait, so the misses (and their page walks) overlap
+ * each other and the rest of the burst's parsing. */
+static inline void dp_stage4(struct dp_pkt_burst *st, uint16_t i, struct rte_mbuf *m, const struct dp_ftable *t4)
+{
+	uint32_t h = dp_ft_hash4(&st->pk[i].k4);
+	uint8_t *b = dp_ft_bucket4(t4, h);
+	rte_prefetch0(b);
+	st->pkts[i] = m;
+	st->h1[i] = h;
+	st->b1[i] = b;
+}
+
 /* dp_stage is the first half of a burst's work: parse and classify every
  * frame, answer ARP, hand signalling to Go, count and free what is not
  * forwarded; hash the rest and prefetch their first buckets as they are
@@ -296,7 +310,7 @@ static __attribute__((noinline)) void dp_stage(struct dp_worker *w, uint16_t pi,
 	struct rte_mbuf *tx[DP_BURST_MAX], *drop[DP_BURST_MAX];
 	uint16_t nfw = 0, ntx = 0, ndrop = 0;
 	const uint8_t tap = c->gateway_tap;
-	/* the common case, one IPv4 VIP: two compares per frame, not two loops */
+	/* the common case, one IPv4 VIP: two compares per frame, not a loop */
 	const int one_vip4 = c->nvip4 == 1;
 	const uint32_t vip4 = c->vip4[0];
 	const struct dp_ftable t4 = w->t4; /* a copy the loop's stores cannot alias: its fields stay in registers */
@@ -307,37 +321,53 @@ static __attribute__((noinline)) void dp_stage(struct dp_worker *w, uint16_t pi,
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
-		int r = dp_parse(d, rte_pktmbuf_data_len(m), &pk[i]);
+		/* parsed into the next staging slot: a frame that is not staged
+		 * leaves it to the next one, and a staged one needs no copy */
+		struct dp_pkt *p = &pk[nfw];
+		int r;
+		if (likely(dp_parse_fast4(d, rte_pktmbuf_data_len(m), p))) {
+			if (likely(one_vip4) && p->k4.dst == vip4 && p->k4.src != vip4) {
+				/* the common frame, IPv4 to the VIP: signalling to Go, the rest staged */
+				if (p->proto == IPPROTO_UDP && dp_port_bit(c->udp_sip, c->udp_sip_any, p->k4.dport) &&
+				    dp_sig_send(w, m, DP_SIG_DECIDE, DP_SIG_DROP, pi) == 0)
+					continue; /* Go decides by Call-ID and hands it back */
+				dp_stage4(st, nfw++, m, &t4);
+				continue;
+			}
+			r = -1;
+		} else {
+			r = dp_parse_full(d, rte_pktmbuf_data_len(m), p);
+		}
 		if (r < 0) {
-			if (likely(pk[i].family == 4)) {
-				if (one_vip4 ? pk[i].k4.src == vip4 : dp_is_vip4(c, pk[i].k4.src))
+			if (likely(p->family == 4)) {
+				if (dp_is_vip4(c, p->k4.src))
 					r = DP_DROP_FROM_VIP;
-				else if (one_vip4 ? pk[i].k4.dst != vip4 : !dp_is_vip4(c, pk[i].k4.dst))
+				else if (!dp_is_vip4(c, p->k4.dst))
 					r = DP_DROP_NOT_VIP;
 			} else {
-				if (dp_is_vip6(c, pk[i].k6.src))
+				if (dp_is_vip6(c, p->k6.src))
 					r = DP_DROP_FROM_VIP;
-				else if (!dp_is_vip6(c, pk[i].k6.dst))
+				else if (!dp_is_vip6(c, p->k6.dst))
 					r = DP_DROP_NOT_VIP;
 			}
 		}
 		if (r == DP_DROP_FROM_VIP && tap) {
-			uint16_t sp = rte_be_to_cpu_16(pk[i].family == 4 ? pk[i].k4.sport : pk[i].k6.sport);
-			uint8_t cl = pk[i].proto == IPPROTO_TCP ? c->tcp_class[sp] : c->udp_class[sp];
+			uint16_t sp = rte_be_to_cpu_16(p->family == 4 ? p->k4.sport : p->k6.sport);
+			uint8_t cl = p->proto == IPPROTO_TCP ? c->tcp_class[sp] : c->udp_class[sp];
 			if (dp_is_sig_class(cl))
 				dp_sig_send(w, m, DP_SIG_GATEWAY, DP_SIG_DROP, pi);
 		}
-		if (r < 0 && pk[i].proto == IPPROTO_UDP && /* the bitmap is empty unless signalling is on */
-		    dp_port_bit(c->udp_sip, c->udp_sip_any, pk[i].family == 4 ? pk[i].k4.dport : pk[i].k6.dport) &&
+		if (r < 0 && p->proto == IPPROTO_UDP && /* the bitmap is empty unless signalling is on */
+		    dp_port_bit(c->udp_sip, c->udp_sip_any, p->family == 4 ? p->k4.dport : p->k6.dport) &&
 		    dp_sig_send(w, m, DP_SIG_DECIDE, DP_SIG_DROP, pi) == 0)
 			continue; /* Go decides by Call-ID and hands it back */
 		/* address resolution for the VIPs: ARP, or IPv6 neighbour discovery */
 		int a = -1;
 		if (unlikely(r == DP_DROP_ETHERTYPE))
-			a = dp_arp_answer(c, rte_pktmbuf_mtod(m, uint8_t *), rte_pktmbuf_data_len(m), pk[i].l3_off,
+			a = dp_arp_answer(c, rte_pktmbuf_mtod(m, uint8_t *), rte_pktmbuf_data_len(m), p->l3_off,
 					  &w->port_mac[pi], !pol->standby);
-		else if (unlikely(r == DP_DROP_L4_PROTO) && pk[i].family == 6)
-			a = dp_nd_answer(c, m, pk[i].l3_off, &w->port_mac[pi], !pol->standby);
+		else if (unlikely(r == DP_DROP_L4_PROTO) && p->family == 6)
+			a = dp_nd_answer(c, m, p->l3_off, &w->port_mac[pi], !pol->standby);
 		if (a > 0) {
 			w->cnt.arp_replies++;
 			tx[ntx++] = m;
@@ -350,23 +380,14 @@ static __attribute__((noinline)) void dp_stage(struct dp_worker *w, uint16_t pi,
 			drop[ndrop++] = m;
 			continue;
 		}
-		/* hashed and its bucket prefetched here: the prefetches do not
-		 * wait, so the misses (and their page walks) overlap each other
-		 * and the rest of the burst's parsing */
-		st->pkts[nfw] = m;
-		if (likely(pk[i].family == 4)) {
-			uint32_t h = dp_ft_hash4(&pk[i].k4);
-			uint8_t *b = dp_ft_bucket4(&t4, h);
-			rte_prefetch0(b); /* one line: the whole bucket */
-			st->h1[nfw] = h;
-			st->b1[nfw] = b;
+		if (likely(p->family == 4)) {
+			dp_stage4(st, nfw++, m, &t4);
 		} else {
-			st->h1[nfw] = dp_ft_hash(&w->t6, &pk[i].k6, 0);
+			st->pkts[nfw] = m;
+			st->h1[nfw] = dp_ft_hash(&w->t6, &p->k6, 0);
 			dp_ft_prefetch(&w->t6, st->h1[nfw]);
+			nfw++;
 		}
-		if (nfw != i)
-			pk[nfw] = pk[i];
-		nfw++;
 	}
 	st->pi = pi;
 	st->nfw = nfw;
