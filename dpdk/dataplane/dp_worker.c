@@ -157,12 +157,13 @@ static void dp_policy_derive(struct dp_worker *w, const struct dp_policy *pol)
 	w->derived_version = pol->version;
 }
 
-/* dp_rewrite makes frame d go to the server through port pi (direct
- * server return): the server's MAC as destination, the port's as source,
- * two stores of the header dp_policy_derive built. */
-static inline void dp_rewrite(const struct dp_worker *w, uint8_t *d, uint16_t server, uint16_t pi)
+/* dp_rewrite makes frame d go to the server through the port whose
+ * headers (w->l2[port]) l2 is (direct server return): the server's MAC as
+ * destination, the port's as source, two stores of the header
+ * dp_policy_derive built. */
+static inline void dp_rewrite(const struct dp_l2hdr *l2, uint8_t *d, unsigned server)
 {
-	const struct dp_l2hdr *h = &w->l2[pi][server];
+	const struct dp_l2hdr *h = &l2[server];
 	memcpy(d, &h->dst_src, 8);
 	memcpy(d + 8, &h->src_tail, 4);
 }
@@ -410,6 +411,7 @@ static inline __attribute__((always_inline)) void dp_finish_burst(struct dp_work
 	const uint32_t *h1 = st->h1;
 	struct rte_mbuf *tx[DP_BURST_MAX], *drop[DP_BURST_MAX];
 	unsigned ntx = 0, ndrop = 0, nhit = 0;
+	const struct dp_l2hdr *l2 = w->l2[pi];
 
 	/* IPv4: the first buckets (prefetched by dp_stage) scanned for the
 	 * whole burst first; a key not there has its second bucket prefetched
@@ -470,8 +472,9 @@ static inline __attribute__((always_inline)) void dp_finish_burst(struct dp_work
 			if (pay < pk[i].l4_end && dp_sig_send(w, m, DP_SIG_HOLD, (uint16_t)s, pi) == 0)
 				continue; /* forwarded to s once Go has applied it */
 		}
-		w->cnt.server_pkts[s]++;
-		dp_rewrite(w, rte_pktmbuf_mtod(m, uint8_t *), (uint16_t)s, pi);
+		const unsigned srv = (unsigned)s;
+		w->cnt.server_pkts[srv]++;
+		dp_rewrite(l2, rte_pktmbuf_mtod(m, uint8_t *), srv);
 		tx[ntx++] = m;
 	}
 	st->nfw = 0;
@@ -529,7 +532,7 @@ static void dp_sig_adopt(struct dp_worker *w, const struct dp_policy *pol)
 		if (meta->kind == DP_SIG_DECIDE)
 			w->cnt.fwd_sig++; /* a held TCP segment was counted as fwd_hit/fwd_new */
 		w->cnt.server_pkts[s]++;
-		dp_rewrite(w, rte_pktmbuf_mtod(m, uint8_t *), s, meta->port_idx);
+		dp_rewrite(w->l2[meta->port_idx], rte_pktmbuf_mtod(m, uint8_t *), s);
 		if (rte_eth_tx_burst(w->ports[meta->port_idx], w->queue, &m, 1) != 1) {
 			w->cnt.drop[DP_DROP_TX_FULL]++;
 			drop[ndrop++] = m;
