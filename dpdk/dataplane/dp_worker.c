@@ -298,11 +298,13 @@ static inline void dp_stage4(struct dp_pkt_burst *st, uint16_t i, struct rte_mbu
 /* dp_stage is the first half of a burst's work: parse and classify every
  * frame, answer ARP, hand signalling to Go, count and free what is not
  * forwarded; hash the rest and prefetch their first buckets as they are
- * accepted. What is left for dp_finish is in st (the hashes, the IPv4
- * buckets). The prefetches fly while the worker
- * finishes the previous burst and receives the next: with the flow table
- * (and, on a virtual NIC, the frames' sources) far beyond the caches, the
- * bucket misses overlap the PMD's instead of adding to them. */
+ * accepted. What is left for dp_finish is in st (the parsed frames, their
+ * hashes, the IPv4 buckets). The prefetches fly while the worker finishes
+ * the previous burst and receives the next: with the flow table (and, on
+ * a virtual NIC, the frames' sources) far beyond the caches, the bucket
+ * misses overlap the PMD's instead of adding to them. The common frame —
+ * IPv4 that the fast parser takes, to the one IPv4 VIP — has a short path;
+ * every other goes through the general checks. */
 static __attribute__((noinline)) void dp_stage(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, uint16_t n,
 		     const struct dp_policy *pol, struct dp_pkt_burst *st)
 {
