@@ -183,6 +183,16 @@ static inline int dp_port_bit(const uint64_t *bits, uint64_t any, uint16_t port_
 	return (bits[p >> 6] >> (p & 63)) & 1;
 }
 
+/* dp_l2hdr is the first 12 bytes of a frame a worker forwards to a server
+ * through a port: the server's MAC as destination, the port's as source
+ * (dp_rewrite stores them in two words). */
+struct dp_l2hdr {
+	uint64_t dst_src;  /* bytes 0-7 */
+	uint32_t src_tail; /* bytes 8-11 */
+	uint32_t pad;
+};
+static_assert(offsetof(struct dp_l2hdr, src_tail) == 8, "dp_l2hdr: the frame's bytes 0-11 in order (Go writes them so)");
+
 /* Published by Go: a new one replaces the old by pointer swap. */
 struct dp_policy {
 	uint64_t version;
@@ -191,13 +201,16 @@ struct dp_policy {
 	uint32_t p_est;  /* drop a media packet of an established session if rand32 < p_est */
 	uint8_t reject_all; /* refuse every frame (l >= C) */
 	uint8_t standby;    /* hot standby: no ARP answers, imported flows kept alive (dp_sync.h) */
-	uint8_t pad[2];
+	uint8_t all_up;     /* no server is down: server_up is 1 for every configured one */
+	uint8_t pad[1];
 	/* Reloadable with the policy (config reload): servers and timeouts. */
 	uint32_t nservers;
 	uint32_t timeout_ms[DP_TC__COUNT];
 	struct rte_ether_addr server_mac[DP_MAX_SERVERS];
 	uint8_t server_up[DP_MAX_SERVERS]; /* 0: failed, its flows follow failover */
 	uint16_t slots[DP_MAX_SLOTS];      /* selection sequence of server ids */
+	/* per port (the workers' port index) and server: the frame's first 12 bytes */
+	struct dp_l2hdr l2[DP_MAX_PORTS][DP_MAX_SERVERS];
 };
 
 struct dp_shared {
@@ -255,15 +268,6 @@ struct dp_pkt_burst {
 	struct dp_pkt pk[DP_BURST_MAX];
 };
 
-/* dp_l2hdr is the first 12 bytes of a frame a worker forwards to a server
- * through a port: the server's MAC as destination, the port's as source
- * (dp_rewrite stores them in two words). */
-struct dp_l2hdr {
-	uint64_t dst_src;  /* bytes 0-7 */
-	uint32_t src_tail; /* bytes 8-11 */
-	uint32_t pad;
-};
-
 struct dp_worker {
 	volatile uint8_t stop; /* set by Go, read every loop */
 	uint8_t running;
@@ -288,9 +292,6 @@ struct dp_worker {
 	struct dp_ftable t4, t6;
 	struct dp_counters cnt;
 	struct dp_pkt_burst burst[2]; /* staged bursts: the one in flight and the next */
-	uint64_t derived_version; /* the policy version l2 and all_up were derived from (dp_policy_derive) */
-	uint8_t all_up;           /* every server of that policy is up */
-	struct dp_l2hdr l2[DP_MAX_PORTS][DP_MAX_SERVERS];
 } __rte_cache_aligned;
 
 /* dp_table.c */

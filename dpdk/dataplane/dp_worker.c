@@ -134,33 +134,10 @@ static inline int dp_select(struct dp_worker *w, const struct dp_policy *pol)
 	return pol->slots[w->cursor++ & (pol->nslots - 1)];
 }
 
-/* dp_policy_derive rebuilds what the worker derives from a policy — the
- * frame headers (dp_l2hdr), whether every server is up — when pol is one
- * it has not derived them from: once per publication, not per frame. */
-static void dp_policy_derive(struct dp_worker *w, const struct dp_policy *pol)
-{
-	if (likely(pol->version == w->derived_version))
-		return;
-	for (uint16_t pi = 0; pi < w->nports; pi++) {
-		for (uint32_t s = 0; s < pol->nservers && s < DP_MAX_SERVERS; s++) {
-			uint8_t h[12];
-			memcpy(h, &pol->server_mac[s], 6);
-			memcpy(h + 6, &w->port_mac[pi], 6);
-			memcpy(&w->l2[pi][s].dst_src, h, 8);
-			memcpy(&w->l2[pi][s].src_tail, h + 8, 4);
-		}
-	}
-	uint8_t all_up = 1;
-	for (uint32_t s = 0; s < pol->nservers && s < DP_MAX_SERVERS; s++)
-		all_up &= pol->server_up[s] != 0;
-	w->all_up = all_up;
-	w->derived_version = pol->version;
-}
-
 /* dp_rewrite makes frame d go to the server through the port whose
- * headers (w->l2[port]) l2 is (direct server return): the server's MAC as
- * destination, the port's as source, two stores of the header
- * dp_policy_derive built. */
+ * headers (pol->l2[port]) l2 is (direct server return): the server's MAC
+ * as destination, the port's as source, two stores of the header Go
+ * published with the policy. */
 static inline void dp_rewrite(const struct dp_l2hdr *l2, uint8_t *d, unsigned server)
 {
 	const struct dp_l2hdr *h = &l2[server];
@@ -240,7 +217,7 @@ static __attribute__((noinline)) int dp_new_flow(struct dp_worker *w, struct dp_
  * The caller counts fwd_hit (once per burst). calm says the policy admits
  * every packet of an established flow (no SA2C pressure): the burst's
  * caller reads that once instead of two policy fields per frame; all_up
- * (w->all_up) spares the per-frame look at the flow's server. */
+ * (pol->all_up) spares the per-frame look at the flow's server. */
 static inline int dp_hit(struct dp_worker *w, struct dp_flow *f, const struct dp_policy *pol, uint32_t now,
 			 int calm, int all_up)
 {
@@ -413,7 +390,7 @@ static inline __attribute__((always_inline)) void dp_finish_burst(struct dp_work
 	const uint32_t *h1 = st->h1;
 	struct rte_mbuf *tx[DP_BURST_MAX], *drop[DP_BURST_MAX];
 	unsigned ntx = 0, ndrop = 0, nhit = 0;
-	const struct dp_l2hdr *l2 = w->l2[pi];
+	const struct dp_l2hdr *l2 = pol->l2[pi];
 
 	/* IPv4: the first buckets (prefetched by dp_stage) scanned for the
 	 * whole burst first; a key not there has its second bucket prefetched
@@ -493,7 +470,7 @@ static inline __attribute__((always_inline)) void dp_finish_burst(struct dp_work
  * that state makes moot, and for any state. */
 static void dp_finish(struct dp_worker *w, struct dp_pkt_burst *st, const struct dp_policy *pol, uint32_t now)
 {
-	const int calm = !pol->reject_all && !pol->p_est, all_up = w->all_up;
+	const int calm = !pol->reject_all && !pol->p_est, all_up = pol->all_up;
 	if (likely(calm && all_up))
 		dp_finish_burst(w, st, pol, now, 1, 1);
 	else
@@ -534,7 +511,7 @@ static void dp_sig_adopt(struct dp_worker *w, const struct dp_policy *pol)
 		if (meta->kind == DP_SIG_DECIDE)
 			w->cnt.fwd_sig++; /* a held TCP segment was counted as fwd_hit/fwd_new */
 		w->cnt.server_pkts[s]++;
-		dp_rewrite(w->l2[meta->port_idx], rte_pktmbuf_mtod(m, uint8_t *), s);
+		dp_rewrite(pol->l2[meta->port_idx], rte_pktmbuf_mtod(m, uint8_t *), s);
 		if (rte_eth_tx_burst(w->ports[meta->port_idx], w->queue, &m, 1) != 1) {
 			w->cnt.drop[DP_DROP_TX_FULL]++;
 			drop[ndrop++] = m;
@@ -557,13 +534,11 @@ int dp_worker_run(void *arg)
 	int cur = 0;
 
 	w->running = 1;
-	w->derived_version = UINT64_MAX; /* no policy has that version: built at the first loop */
 	while (!__atomic_load_n(&w->stop, __ATOMIC_RELAXED)) {
 		uint64_t t0 = rte_get_tsc_cycles();
 		uint32_t now = (uint32_t)((t0 - dp_tsc0) / dp_tsc_per_ms);
 		const struct dp_policy *pol = __atomic_load_n(&w->shared->policy, __ATOMIC_ACQUIRE);
 		__atomic_store_n(&w->policy_seen, pol->version, __ATOMIC_RELEASE);
-		dp_policy_derive(w, pol);
 		__atomic_store_n(&w->epoch, w->epoch + 1, __ATOMIC_RELEASE);
 		if (c->sig_enabled)
 			dp_sig_adopt(w, pol);
@@ -612,11 +587,8 @@ int dp_worker_run(void *arg)
 		}
 		w->cnt.cycles_total = t1 - start; /* purge time falls in the next loop */
 	}
-	if (staged != NULL) { /* stopped under load: the last burst still goes out */
-		const struct dp_policy *pol = __atomic_load_n(&w->shared->policy, __ATOMIC_ACQUIRE);
-		dp_policy_derive(w, pol);
-		dp_finish(w, staged, pol, dp_now_ms());
-	}
+	if (staged != NULL) /* stopped under load: the last burst still goes out */
+		dp_finish(w, staged, __atomic_load_n(&w->shared->policy, __ATOMIC_ACQUIRE), dp_now_ms());
 	w->running = 0;
 	return 0;
 }

@@ -103,6 +103,10 @@ func (d *Dataplane) publishLocked(p Policy) error {
 	for _, s := range p.Down {
 		next.server_up[s] = 0
 	}
+	next.all_up = 0
+	if len(p.Down) == 0 {
+		next.all_up = 1 // Down names configured servers only (checked above)
+	}
 	d.writeServers(next)
 	next.p_new = prob32(p.PNew)
 	next.p_est = prob32(p.PEst)
@@ -136,11 +140,22 @@ func RoundRobin(servers []cluster.ServerID, slots int) []cluster.ServerID {
 }
 
 // writeServers copies the reloadable part of the configuration (server
-// MACs, timeouts) into a policy buffer.
+// MACs, timeouts) into a policy buffer, with the frame headers the workers
+// write for each server through each port (dp_rewrite: the server's MAC,
+// then the port's).
 func (d *Dataplane) writeServers(pol *C.struct_dp_policy) {
 	pol.nservers = C.uint32_t(len(d.cfg.ServerMACs))
 	macs := unsafe.Slice((*[6]byte)(unsafe.Pointer(&pol.server_mac[0])), MaxServers)
 	copy(macs, d.cfg.ServerMACs)
+	hdrs := unsafe.Slice((*[unsafe.Sizeof(C.struct_dp_l2hdr{})]byte)(unsafe.Pointer(&pol.l2[0][0])), MaxPorts*MaxServers)
+	for pi, p := range d.ports {
+		src := p.MAC()
+		for s, dst := range d.cfg.ServerMACs {
+			h := &hdrs[pi*MaxServers+s]
+			copy(h[0:6], dst[:])
+			copy(h[6:12], src[:])
+		}
+	}
 	t := d.cfg.Timeouts
 	for cl, dur := range map[int]time.Duration{ClassUDP: t.UDP, ClassTCP: t.TCP, ClassSIP: t.SIP,
 		ClassRTSP: t.RTSP, ClassMedia: t.Media} {
