@@ -9,6 +9,7 @@ import "C"
 
 import (
 	"encoding/binary"
+	"slices"
 	"unsafe"
 )
 
@@ -66,22 +67,20 @@ func (d *Dataplane) buildConf() (err error) {
 		c.udp_class[p] = ClassUDP
 		c.tcp_class[p] = ClassTCP
 	}
-	sig := cfg.Signalling // the port bitmaps answer the workers' "hand it to Go?" alone
 	for _, p := range cfg.SIPPortsUDP {
 		c.udp_class[p] = ClassSIP
-		if sig {
-			setPortBit(&c.udp_sip, &c.udp_sip_any, p)
-		}
 	}
 	for _, p := range cfg.SIPPortsTCP {
 		c.tcp_class[p] = ClassSIP
-		if sig {
-			setPortBit(&c.tcp_sig, &c.tcp_sig_any, p)
-		}
 	}
 	for _, p := range cfg.RTSPPortsTCP {
 		c.tcp_class[p] = ClassRTSP
-		if sig {
+	}
+	if cfg.Signalling { // the port bitmaps alone answer the workers' "hand it to Go?"
+		for _, p := range cfg.SIPPortsUDP {
+			setPortBit(&c.udp_sip, &c.udp_sip_any, p)
+		}
+		for _, p := range append(slices.Clone(cfg.SIPPortsTCP), cfg.RTSPPortsTCP...) {
 			setPortBit(&c.tcp_sig, &c.tcp_sig_any, p)
 		}
 	}

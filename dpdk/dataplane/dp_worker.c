@@ -258,6 +258,17 @@ static inline void dp_tx(struct dp_worker *w, uint16_t pi, struct rte_mbuf **tx,
 	}
 }
 
+/* dp_sip_to_go hands frame m (protocol proto, destination port dport_be)
+ * to Go when it is UDP to a SIP port (the bitmap is empty unless
+ * signalling is on): Go decides by Call-ID and hands it back. 1 when Go
+ * has it. */
+static inline int dp_sip_to_go(struct dp_worker *w, const struct dp_conf *c, struct rte_mbuf *m, uint8_t proto,
+			       uint16_t dport_be, uint16_t pi)
+{
+	return proto == IPPROTO_UDP && dp_port_bit(c->udp_sip, c->udp_sip_any, dport_be) &&
+	       dp_sig_send(w, m, DP_SIG_DECIDE, DP_SIG_DROP, pi) == 0;
+}
+
 /* dp_stage4 stages the IPv4 frame m, parsed in st->pk[i], as st's i-th:
  * hashed and its first bucket prefetched (one line: the whole bucket).
  * The prefetches do not wait, so the misses (and their page walks) overlap
@@ -308,10 +319,8 @@ static __attribute__((noinline)) void dp_stage(struct dp_worker *w, uint16_t pi,
 		if (likely(dp_parse_fast4(d, rte_pktmbuf_data_len(m), p))) {
 			if (likely(one_vip4) && p->k4.dst == vip4 && p->k4.src != vip4) {
 				/* the common frame, IPv4 to the VIP: signalling to Go, the rest staged */
-				if (p->proto == IPPROTO_UDP && dp_port_bit(c->udp_sip, c->udp_sip_any, p->k4.dport) &&
-				    dp_sig_send(w, m, DP_SIG_DECIDE, DP_SIG_DROP, pi) == 0)
-					continue; /* Go decides by Call-ID and hands it back */
-				dp_stage4(st, nfw++, m, &t4);
+				if (!dp_sip_to_go(w, c, m, p->proto, p->k4.dport, pi))
+					dp_stage4(st, nfw++, m, &t4);
 				continue;
 			}
 			r = -1;
@@ -337,10 +346,8 @@ static __attribute__((noinline)) void dp_stage(struct dp_worker *w, uint16_t pi,
 			if (dp_is_sig_class(cl))
 				dp_sig_send(w, m, DP_SIG_GATEWAY, DP_SIG_DROP, pi);
 		}
-		if (r < 0 && p->proto == IPPROTO_UDP && /* the bitmap is empty unless signalling is on */
-		    dp_port_bit(c->udp_sip, c->udp_sip_any, p->family == 4 ? p->k4.dport : p->k6.dport) &&
-		    dp_sig_send(w, m, DP_SIG_DECIDE, DP_SIG_DROP, pi) == 0)
-			continue; /* Go decides by Call-ID and hands it back */
+		if (r < 0 && dp_sip_to_go(w, c, m, p->proto, p->family == 4 ? p->k4.dport : p->k6.dport, pi))
+			continue;
 		/* address resolution for the VIPs: ARP, or IPv6 neighbour discovery */
 		int a = -1;
 		if (unlikely(r == DP_DROP_ETHERTYPE))
