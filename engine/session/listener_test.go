@@ -2,6 +2,7 @@ package session
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -9,6 +10,17 @@ import (
 )
 
 type recorder struct{ log []string }
+
+// events returns the recorded events that start with prefix, in order.
+func (r *recorder) events(prefix string) []string {
+	var out []string
+	for _, ev := range r.log {
+		if strings.HasPrefix(ev, prefix) {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
 
 func (r *recorder) FlowAdded(f Flow)      { r.log = append(r.log, "flow+ "+f.Key.String()) }
 func (r *recorder) FlowRemoved(k FlowKey) { r.log = append(r.log, "flow- "+k.String()) }

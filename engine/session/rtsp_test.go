@@ -2,7 +2,6 @@ package session
 
 import (
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -140,12 +139,7 @@ func TestReannouncedExpectationStays(t *testing.T) {
 	mustSignal(t, tr, at, tcpMeta(rtspVIP, rtspCli, inspect.FromServer),
 		rtspMsg(inspect.KeyRTSPSession, "sess1", inspect.EventInSession,
 			media(inspect.SideClient, "10.0.0.5:5000", 0), media(inspect.SideServer, "192.0.2.10:6000", 0)))
-	var heard []string
-	for _, ev := range rec.log {
-		if strings.HasPrefix(ev, "exp") {
-			heard = append(heard, ev)
-		}
-	}
+	heard := rec.events("exp")
 	if want := []string{"exp+ 10.0.0.5:5000", "exp+ 10.0.0.5:5001", "exp+ 192.0.2.10:6000", "exp+ 192.0.2.10:6001"}; !slices.Equal(heard, want) {
 		t.Fatalf("listener heard %q, want %q", heard, want)
 	}
