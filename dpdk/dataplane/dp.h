@@ -261,9 +261,10 @@ struct dp_counters {
  * dp_finish while the worker receives the next burst. */
 struct dp_pkt_burst {
 	uint16_t pi;  /* index of the port it came from */
-	uint16_t nfw; /* frames to look up: [0, nfw) of the arrays below */
+	uint16_t nfw; /* IPv4 frames to look up: [0, nfw) of the arrays below */
+	uint16_t top6; /* IPv6 frames to look up: [top6, DP_BURST_MAX), filled downwards */
 	uint32_t h1[DP_BURST_MAX];
-	uint8_t *b1[DP_BURST_MAX]; /* IPv4: the first bucket of h1 (IPv6 frames leave theirs unset) */
+	uint8_t *b1[DP_BURST_MAX]; /* IPv4: the first bucket of h1; dp_finish's scan: the key's entry there or NULL */
 	struct rte_mbuf *pkts[DP_BURST_MAX];
 	struct dp_pkt pk[DP_BURST_MAX];
 };

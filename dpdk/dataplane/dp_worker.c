@@ -273,7 +273,7 @@ static inline int dp_sip_to_go(struct dp_worker *w, const struct dp_conf *c, str
  * hashed and its first bucket prefetched (one line: the whole bucket).
  * The prefetches do not wait, so the misses (and their page walks) overlap
  * each other and the rest of the burst's parsing. */
-static inline void dp_stage4(struct dp_pkt_burst *st, uint16_t i, struct rte_mbuf *m, const struct dp_ftable *t4)
+static inline void dp_stage4(struct dp_pkt_burst *st, unsigned i, struct rte_mbuf *m, const struct dp_ftable *t4)
 {
 	uint32_t h = dp_ft_hash4(&st->pk[i].k4);
 	uint8_t *b = dp_ft_bucket4(t4, h);
@@ -299,28 +299,30 @@ static __attribute__((noinline)) void dp_stage(struct dp_worker *w, uint16_t pi,
 	const struct dp_conf *c = w->conf;
 	struct dp_pkt *pk = st->pk;
 	struct rte_mbuf *tx[DP_BURST_MAX], *drop[DP_BURST_MAX];
-	uint16_t nfw = 0, ntx = 0, ndrop = 0;
+	unsigned nfw = 0, top6 = DP_BURST_MAX, ntx = 0, ndrop = 0;
 	const uint8_t tap = c->gateway_tap;
 	/* the common case, one IPv4 VIP: two compares per frame, not a loop */
 	const int one_vip4 = c->nvip4 == 1;
 	const uint32_t vip4 = c->vip4[0];
 	const struct dp_ftable t4 = w->t4; /* a copy the loop's stores cannot alias: its fields stay in registers */
+	struct dp_pkt *p = pk; /* the next staging slot, pk[nfw] */
 
 	w->cnt.rx += n;
-	for (uint16_t i = 0; i < n; i++) /* the frames' headers (a NIC's DMA leaves them cold) */
+	for (unsigned i = 0; i < n; i++) /* the frames' headers (a NIC's DMA leaves them cold) */
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
-	for (uint16_t i = 0; i < n; i++) {
+	for (unsigned i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
-		/* parsed into the next staging slot: a frame that is not staged
-		 * leaves it to the next one, and a staged one needs no copy */
-		struct dp_pkt *p = &pk[nfw];
+		/* parsed into the next staging slot, p: a frame that is not
+		 * staged leaves it to the next one, and a staged one needs no copy */
 		int r;
 		if (likely(dp_parse_fast4(d, rte_pktmbuf_data_len(m), p))) {
 			if (likely(one_vip4) && p->k4.dst == vip4 && p->k4.src != vip4) {
 				/* the common frame, IPv4 to the VIP: signalling to Go, the rest staged */
-				if (!dp_sip_to_go(w, c, m, p->proto, p->k4.dport, pi))
+				if (!dp_sip_to_go(w, c, m, p->proto, p->k4.dport, pi)) {
 					dp_stage4(st, nfw++, m, &t4);
+					p++;
+				}
 				continue;
 			}
 			r = -1;
@@ -369,19 +371,91 @@ static __attribute__((noinline)) void dp_stage(struct dp_worker *w, uint16_t pi,
 		}
 		if (likely(p->family == 4)) {
 			dp_stage4(st, nfw++, m, &t4);
+			p++;
 		} else {
-			st->pkts[nfw] = m;
-			st->h1[nfw] = dp_ft_hash(&w->t6, &p->k6, 0);
-			dp_ft_prefetch(&w->t6, st->h1[nfw]);
-			nfw++;
+			/* IPv6 from the top: dp_finish looks the families up in
+			 * two loops. Every frame so far took at most one slot, so
+			 * nfw < top6 here; this one was parsed in pk[nfw]. */
+			unsigned j = --top6;
+			if (j != nfw)
+				pk[j] = *p;
+			st->pkts[j] = m;
+			st->h1[j] = dp_ft_hash(&w->t6, &p->k6, 0);
+			dp_ft_prefetch(&w->t6, st->h1[j]);
 		}
 	}
 	st->pi = pi;
 	st->nfw = nfw;
+	st->top6 = top6;
 	if (ntx)
 		dp_tx(w, pi, tx, ntx);
 	if (ndrop)
 		rte_pktmbuf_free_bulk(drop, ndrop);
+}
+
+/* dp_syn_refused tells whether p, a frame of no known flow, may not open
+ * one: TCP other than a SYN when flows open only on a SYN. */
+static inline int dp_syn_refused(const struct dp_conf *c, const struct dp_pkt *p)
+{
+	return p->proto == IPPROTO_TCP && c->tcp_syn_only &&
+	       (p->tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) != RTE_TCP_SYN_FLAG;
+}
+
+/* dp_out is the end of a staged frame's work once its server s (or
+ * -reason-1) is known: counted and dropped, held for Go (a TCP segment
+ * with payload to a signalling port), or rewritten and queued on tx.
+ * dport_be is the frame's destination port. */
+static inline __attribute__((always_inline)) void dp_out(struct dp_worker *w, const struct dp_conf *c,
+							 struct rte_mbuf *m, const struct dp_pkt *p, uint16_t dport_be,
+							 int s, uint16_t pi, const struct dp_l2hdr *l2,
+							 struct rte_mbuf **tx, unsigned *ntx, struct rte_mbuf **drop,
+							 unsigned *ndrop)
+{
+	if (s < 0) {
+		w->cnt.drop[-s - 1]++;
+		drop[(*ndrop)++] = m;
+		return;
+	}
+	if (p->proto == IPPROTO_TCP && dp_port_bit(c->tcp_sig, c->tcp_sig_any, dport_be)) {
+		const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+		uint32_t pay = p->l4_off + (uint32_t)(d[p->l4_off + 12] >> 4) * 4;
+		if (pay < p->l4_end && dp_sig_send(w, m, DP_SIG_HOLD, (uint16_t)s, pi) == 0)
+			return; /* forwarded to s once Go has applied it */
+	}
+	const unsigned srv = (unsigned)s;
+	w->cnt.server_pkts[srv]++;
+	dp_rewrite(l2, rte_pktmbuf_mtod(m, uint8_t *), srv);
+	tx[(*ntx)++] = m;
+}
+
+/* dp_serve is the rest of staged frame m's work (p: its parse, h1: its
+ * hash) once its lookup is done (e: its flow's entry in t, the IPv4 table
+ * when v4, or NULL): the known flow's server, or a new flow, then dp_out
+ * for port index pi. *other counts the frames not forwarded as hits (the
+ * rest are fwd_hit). */
+static inline __attribute__((always_inline)) void dp_serve(struct dp_worker *w, const struct dp_conf *c,
+							  const int v4, struct dp_ftable *t, uint8_t *e,
+							  struct rte_mbuf *m, const struct dp_pkt *p, uint32_t h1,
+							  const struct dp_policy *pol, uint32_t now, const int calm,
+							  const int all_up, uint16_t pi, const struct dp_l2hdr *l2,
+							  struct rte_mbuf **tx, unsigned *ntx, struct rte_mbuf **drop,
+							  unsigned *ndrop, unsigned *other)
+{
+	const void *key = v4 ? (const void *)&p->k4 : (const void *)&p->k6;
+	int s;
+	if (likely(e != NULL)) {
+		s = dp_hit(w, (struct dp_flow *)(e + (v4 ? sizeof(struct dp_key4) : sizeof(struct dp_key6))), pol, now,
+			   calm, all_up);
+		*other += s < 0;
+	} else {
+		(*other)++;
+		if (dp_syn_refused(c, p)) {
+			s = -DP_DROP_TCP_NO_FLOW - 1;
+		} else {
+			s = dp_new_flow(w, t, key, h1, p, pol, now);
+		}
+	}
+	dp_out(w, c, m, p, v4 ? p->k4.dport : p->k6.dport, s, pi, l2, tx, ntx, drop, ndrop);
 }
 
 /* dp_finish_burst is dp_finish for the policy's state: calm (no SA2C
@@ -392,83 +466,55 @@ static inline __attribute__((always_inline)) void dp_finish_burst(struct dp_work
 								  const int calm, const int all_up)
 {
 	const struct dp_conf *c = w->conf;
-	const uint16_t pi = st->pi, nfw = st->nfw;
-	struct dp_pkt *pk = st->pk;
+	const unsigned nfw = st->nfw, top6 = st->top6;
+	const uint16_t pi = st->pi;
+	const struct dp_pkt *pk = st->pk;
 	const uint32_t *h1 = st->h1;
+	uint8_t **ent = st->b1;
+	struct rte_mbuf **pkts = st->pkts;
 	struct rte_mbuf *tx[DP_BURST_MAX], *drop[DP_BURST_MAX];
-	unsigned ntx = 0, ndrop = 0, nhit = 0;
+	unsigned ntx = 0, ndrop = 0, other = 0;
 	const struct dp_l2hdr *l2 = pol->l2[pi];
+	/* one register: GCC would recompute it from pol and pi, both spilled */
+	__asm__("" : "+r"(l2));
 
 	/* IPv4: the first buckets (prefetched by dp_stage) scanned for the
-	 * whole burst first; a key not there has its second bucket prefetched
-	 * now, so a new flow (both buckets scanned) or a resident of its second
-	 * bucket does not wait for a miss in the loop below. */
-	uint8_t *e1[DP_BURST_MAX];
-	for (uint16_t i = 0; i < nfw; i++) {
-		if (unlikely(pk[i].family != 4))
-			continue;
-		e1[i] = dp_ft_scan4(st->b1[i], &pk[i].k4);
-		if (e1[i] == NULL)
+	 * whole burst first, each replaced by the key's entry there (or NULL);
+	 * a key not there has its second bucket prefetched now, so a new flow
+	 * (both buckets scanned) or a resident of its second bucket does not
+	 * wait for a miss in the loops below. */
+	for (unsigned i = 0; i < nfw; i++) {
+		ent[i] = dp_ft_scan4(ent[i], &pk[i].k4);
+		if (ent[i] == NULL)
 			rte_prefetch0(dp_ft_bucket4(&w->t4, dp_ft_alt(&w->t4, h1[i])));
 	}
 
-	/* Forward in arrival order. The first pass stands until this burst
-	 * inserts a flow (an insert may move a resident to its other bucket):
-	 * a hit as it is, a miss with only the second bucket left to scan;
-	 * after an insert every key is looked up again, from cache. */
-	int inserted = 0;
-	for (uint16_t i = 0; i < nfw; i++) {
-		struct rte_mbuf *m = st->pkts[i];
-		int fam6 = pk[i].family == 6;
-		struct dp_ftable *t;
-		const void *key;
-		uint8_t *e;
-		if (likely(!fam6)) {
-			t = &w->t4;
-			key = &pk[i].k4;
-			if (likely(!inserted))
-				e = likely(e1[i] != NULL) ? e1[i] : dp_ft_lookup4_second(t, &pk[i].k4, h1[i]);
-			else
-				e = dp_ft_lookup4(t, &pk[i].k4, h1[i]);
-		} else {
-			t = &w->t6;
-			key = &pk[i].k6;
-			e = dp_ft_lookup(t, key, h1[i]);
-		}
-		int s;
-		if (e != NULL) {
-			s = dp_hit(w, (struct dp_flow *)(e + (fam6 ? sizeof(struct dp_key6) : sizeof(struct dp_key4))), pol,
-				   now, calm, all_up);
-			nhit += s >= 0;
-		} else if (pk[i].proto == IPPROTO_TCP && c->tcp_syn_only &&
-			   (pk[i].tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) != RTE_TCP_SYN_FLAG) {
-			s = -DP_DROP_TCP_NO_FLOW - 1;
-		} else {
-			inserted = 1;
-			s = dp_new_flow(w, t, key, h1[i], &pk[i], pol, now);
-		}
-		if (s < 0) {
-			w->cnt.drop[-s - 1]++;
-			drop[ndrop++] = m;
-			continue;
-		}
-		if (pk[i].proto == IPPROTO_TCP && dp_port_bit(c->tcp_sig, c->tcp_sig_any, fam6 ? pk[i].k6.dport : pk[i].k4.dport)) {
-			const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
-			uint32_t pay = pk[i].l4_off + (uint32_t)(d[pk[i].l4_off + 12] >> 4) * 4;
-			if (pay < pk[i].l4_end && dp_sig_send(w, m, DP_SIG_HOLD, (uint16_t)s, pi) == 0)
-				continue; /* forwarded to s once Go has applied it */
-		}
-		const unsigned srv = (unsigned)s;
-		w->cnt.server_pkts[srv]++;
-		dp_rewrite(l2, rte_pktmbuf_mtod(m, uint8_t *), srv);
-		tx[ntx++] = m;
+	/* Forward in arrival order within each family, IPv4 first. The scan
+	 * stands until this burst's first new flow (an insert may move a
+	 * resident to its other bucket): up to there every frame is a hit, of
+	 * its first bucket or of its second. From the first miss on, every
+	 * frame is looked up again, from cache, and may create its flow. */
+	unsigned i = 0;
+	for (; i < nfw; i++) {
+		uint8_t *e = ent[i];
+		if (unlikely(e == NULL) && (e = dp_ft_lookup4_second(&w->t4, &pk[i].k4, h1[i])) == NULL)
+			break;
+		dp_serve(w, c, 1, &w->t4, e, pkts[i], &pk[i], h1[i], pol, now, calm, all_up, pi, l2, tx, &ntx, drop,
+			 &ndrop, &other);
 	}
-	st->nfw = 0;
-	w->cnt.fwd_hit += nhit;
+	for (; i < nfw; i++)
+		dp_serve(w, c, 1, &w->t4, dp_ft_lookup4(&w->t4, &pk[i].k4, h1[i]), pkts[i], &pk[i], h1[i], pol, now,
+			 calm, all_up, pi, l2, tx, &ntx, drop, &ndrop, &other);
+	for (i = top6; i < DP_BURST_MAX; i++)
+		dp_serve(w, c, 0, &w->t6, dp_ft_lookup(&w->t6, &pk[i].k6, h1[i]), pkts[i], &pk[i], h1[i], pol, now,
+			 calm, all_up, pi, l2, tx, &ntx, drop, &ndrop, &other);
+	w->cnt.fwd_hit += nfw + (DP_BURST_MAX - top6) - other;
 	if (ntx)
 		dp_tx(w, pi, tx, ntx);
 	if (ndrop)
 		rte_pktmbuf_free_bulk(drop, ndrop);
+	st->nfw = 0;
+	st->top6 = DP_BURST_MAX;
 }
 
 /* dp_finish is the second half: look the staged frames up, create the
