@@ -110,10 +110,15 @@ static inline int dp_parse_ipv6(const uint8_t *d, uint32_t len, uint32_t off, st
 static_assert(offsetof(struct dp_key4, dst) == offsetof(struct dp_key4, src) + 4, "dp_key4: dst follows src");
 static_assert(offsetof(struct dp_key4, dport) == offsetof(struct dp_key4, sport) + 2, "dp_key4: dport follows sport");
 
-/* dp_parse_fast4_at is dp_parse_fast4 for the IPv4 header at off, a
+/* DP_VIP4_NONE is a vip argument of dp_parse_fast4_vip that no IPv4
+ * address equals. */
+#define DP_VIP4_NONE (1ull << 32)
+
+/* dp_parse_fast4_at is dp_parse_fast4_vip for the IPv4 header at off, a
  * constant where it is inlined. */
 static inline __attribute__((always_inline)) int dp_parse_fast4_at(const uint8_t *d, uint32_t len,
-								    struct dp_pkt *p, const uint32_t off)
+								    struct dp_pkt *p, const uint32_t off,
+								    const uint64_t vip)
 {
 	/* len >= 42 >= off + 24: the loads before the total length is checked
 	 * (ip to ip + 9) stay inside the frame */
@@ -151,7 +156,30 @@ static inline __attribute__((always_inline)) int dp_parse_fast4_at(const uint8_t
 	memcpy((uint8_t *)p + offsetof(struct dp_pkt, l4_off), &l4, 8);
 	memcpy(&p->k4, &k0, 8);
 	memcpy((uint8_t *)&p->k4 + 8, &k1, 8);
-	return 1;
+	/* the destination (k0's high word) is the VIP, the source is not:
+	 * asked of k0 in its register, not of the stored key */
+	return 1 + ((k0 >> 32) == vip && (uint32_t)k0 != vip);
+}
+
+/* dp_parse_fast4_vip is dp_parse_fast4 that also answers the worker's
+ * first question of an IPv4 frame: 2 when the frame is parsed and goes to
+ * vip (a network-order address, or DP_VIP4_NONE) from another address, 1
+ * when it is parsed and does not, 0 when it is not parsed. */
+static inline int dp_parse_fast4_vip(const uint8_t *d, uint32_t len, struct dp_pkt *p, const uint64_t vip)
+{
+#if RTE_BYTE_ORDER != RTE_LITTLE_ENDIAN
+#error "dp_parse_fast4 assumes a little-endian CPU"
+#endif
+	if (len < 14 + 20 + 8)
+		return 0;
+	uint16_t et;
+	memcpy(&et, d + 12, 2);
+	if (likely(et == rte_cpu_to_be_16(DP_ETH_IPV4)))
+		return dp_parse_fast4_at(d, len, p, 14, vip);
+	if (et != rte_cpu_to_be_16(DP_ETH_VLAN))
+		return 0;
+	memcpy(&et, d + 16, 2);
+	return et == rte_cpu_to_be_16(DP_ETH_IPV4) ? dp_parse_fast4_at(d, len, p, 18, vip) : 0;
 }
 
 /* dp_parse_fast4 parses the common frame — IPv4 without options, untagged
@@ -168,19 +196,7 @@ static inline __attribute__((always_inline)) int dp_parse_fast4_at(const uint8_t
  * field from it, frame by frame). */
 static inline int dp_parse_fast4(const uint8_t *d, uint32_t len, struct dp_pkt *p)
 {
-#if RTE_BYTE_ORDER != RTE_LITTLE_ENDIAN
-#error "dp_parse_fast4 assumes a little-endian CPU"
-#endif
-	if (len < 14 + 20 + 8)
-		return 0;
-	uint16_t et;
-	memcpy(&et, d + 12, 2);
-	if (likely(et == rte_cpu_to_be_16(DP_ETH_IPV4)))
-		return dp_parse_fast4_at(d, len, p, 14);
-	if (et != rte_cpu_to_be_16(DP_ETH_VLAN))
-		return 0;
-	memcpy(&et, d + 16, 2);
-	return et == rte_cpu_to_be_16(DP_ETH_IPV4) ? dp_parse_fast4_at(d, len, p, 18) : 0;
+	return dp_parse_fast4_vip(d, len, p, DP_VIP4_NONE);
 }
 
 static_assert(offsetof(struct dp_pkt, family) == 0 && offsetof(struct dp_pkt, proto) == 1 &&

@@ -301,9 +301,8 @@ static __attribute__((noinline)) void dp_stage(struct dp_worker *w, uint16_t pi,
 	struct rte_mbuf *tx[DP_BURST_MAX], *drop[DP_BURST_MAX];
 	unsigned nfw = 0, top6 = DP_BURST_MAX, ntx = 0, ndrop = 0;
 	const uint8_t tap = c->gateway_tap;
-	/* the common case, one IPv4 VIP: two compares per frame, not a loop */
-	const int one_vip4 = c->nvip4 == 1;
-	const uint32_t vip4 = c->vip4[0];
+	/* the common case, one IPv4 VIP: two compares in the parser, not a loop */
+	const uint64_t vip4 = c->nvip4 == 1 ? c->vip4[0] : DP_VIP4_NONE;
 	const struct dp_ftable t4 = w->t4; /* a copy the loop's stores cannot alias: its fields stay in registers */
 	struct dp_pkt *p = pk; /* the next staging slot, pk[nfw] */
 
@@ -315,20 +314,16 @@ static __attribute__((noinline)) void dp_stage(struct dp_worker *w, uint16_t pi,
 		const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
 		/* parsed into the next staging slot, p: a frame that is not
 		 * staged leaves it to the next one, and a staged one needs no copy */
-		int r;
-		if (likely(dp_parse_fast4(d, rte_pktmbuf_data_len(m), p))) {
-			if (likely(one_vip4) && p->k4.dst == vip4 && p->k4.src != vip4) {
-				/* the common frame, IPv4 to the VIP: signalling to Go, the rest staged */
-				if (!dp_sip_to_go(w, c, m, p->proto, p->k4.dport, pi)) {
-					dp_stage4(st, nfw++, m, &t4);
-					p++;
-				}
-				continue;
+		const int fast = dp_parse_fast4_vip(d, rte_pktmbuf_data_len(m), p, vip4);
+		if (likely(fast == 2)) {
+			/* the common frame, IPv4 to the VIP: signalling to Go, the rest staged */
+			if (!dp_sip_to_go(w, c, m, p->proto, p->k4.dport, pi)) {
+				dp_stage4(st, nfw++, m, &t4);
+				p++;
 			}
-			r = -1;
-		} else {
-			r = dp_parse_full(d, rte_pktmbuf_data_len(m), p);
+			continue;
 		}
+		int r = fast ? -1 : dp_parse_full(d, rte_pktmbuf_data_len(m), p);
 		if (r < 0) {
 			if (likely(p->family == 4)) {
 				if (dp_is_vip4(c, p->k4.src))
