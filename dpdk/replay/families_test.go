@@ -45,16 +45,7 @@ func TestFamiliesInOneBurst(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out.pcap")
 	res, err := replay.Run(cfg, in, out, func(dp *dataplane.Dataplane) (func(), error) {
 		_, err := publishAll(dp)
-		return func() {
-			buf := make([]dataplane.FlowRecord, dataplane.FlowBatch)
-			for {
-				n, err := dp.FlowEvents(buf)
-				if err != nil || n == 0 {
-					return
-				}
-				created = append(created, buf[:n]...)
-			}
-		}, err
+		return drainFlowEvents(dp, &created), err
 	})
 	if err != nil {
 		t.Fatal(err)

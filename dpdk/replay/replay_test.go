@@ -117,3 +117,18 @@ func readPcap(t *testing.T, path string) [][]byte {
 	}
 	return frames
 }
+
+// drainFlowEvents returns a hook for the end of a replay that appends the
+// flow records dp still holds to *recs.
+func drainFlowEvents(dp *dataplane.Dataplane, recs *[]dataplane.FlowRecord) func() {
+	return func() {
+		buf := make([]dataplane.FlowRecord, dataplane.FlowBatch)
+		for {
+			n, err := dp.FlowEvents(buf)
+			if err != nil || n == 0 {
+				return
+			}
+			*recs = append(*recs, buf[:n]...)
+		}
+	}
+}

@@ -24,16 +24,7 @@ func TestFlowExportImport(t *testing.T) {
 	var exported []dataplane.FlowRecord
 	res, err := replay.Run(cfg, in, filepath.Join(t.TempDir(), "a.pcap"), func(dp *dataplane.Dataplane) (func(), error) {
 		err := dp.Publish(dataplane.Policy{Sequence: dataplane.RoundRobin([]cluster.ServerID{0, 1}, 1024)})
-		return func() {
-			buf := make([]dataplane.FlowRecord, dataplane.FlowBatch)
-			for {
-				n, err := dp.FlowEvents(buf)
-				if err != nil || n == 0 {
-					return
-				}
-				exported = append(exported, buf[:n]...)
-			}
-		}, err
+		return drainFlowEvents(dp, &exported), err
 	})
 	if err != nil {
 		t.Fatal(err)
