@@ -208,7 +208,6 @@ struct dp_policy {
 	/* Reloadable with the policy (config reload): servers and timeouts. */
 	uint32_t nservers;
 	uint32_t timeout_ms[DP_TC__COUNT];
-	struct rte_ether_addr server_mac[DP_MAX_SERVERS];
 	uint8_t server_up[DP_MAX_SERVERS]; /* 0: failed, its flows follow failover */
 	uint16_t slots[DP_MAX_SLOTS];      /* selection sequence of server ids */
 	/* per port (the workers' port index) and server: the frame's first 12 bytes */

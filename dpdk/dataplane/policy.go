@@ -139,14 +139,12 @@ func RoundRobin(servers []cluster.ServerID, slots int) []cluster.ServerID {
 	return seq
 }
 
-// writeServers copies the reloadable part of the configuration (server
-// MACs, timeouts) into a policy buffer, with the frame headers the workers
-// write for each server through each port (dp_rewrite: the server's MAC,
-// then the port's).
+// writeServers copies the reloadable part of the configuration (servers,
+// timeouts) into a policy buffer: the servers as the frame headers the
+// workers write for each server through each port (dp_rewrite: the
+// server's MAC, then the port's).
 func (d *Dataplane) writeServers(pol *C.struct_dp_policy) {
 	pol.nservers = C.uint32_t(len(d.cfg.ServerMACs))
-	macs := unsafe.Slice((*[6]byte)(unsafe.Pointer(&pol.server_mac[0])), MaxServers)
-	copy(macs, d.cfg.ServerMACs)
 	hdrs := unsafe.Slice((*[unsafe.Sizeof(C.struct_dp_l2hdr{})]byte)(unsafe.Pointer(&pol.l2[0][0])), MaxPorts*MaxServers)
 	for pi, p := range d.ports {
 		src := p.MAC()
