@@ -80,7 +80,7 @@ func (d *Dataplane) buildConf() (err error) {
 		for _, p := range cfg.SIPPortsUDP {
 			setPortBit(&c.udp_sip, &c.udp_sip_any, p)
 		}
-		for _, p := range append(slices.Clone(cfg.SIPPortsTCP), cfg.RTSPPortsTCP...) {
+		for _, p := range slices.Concat(cfg.SIPPortsTCP, cfg.RTSPPortsTCP) {
 			setPortBit(&c.tcp_sig, &c.tcp_sig_any, p)
 		}
 	}
